@@ -1,0 +1,198 @@
+package io.quayctl.store;
+
+import io.quayctl.registry.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A {@link BlobStore} on a local directory: {@code blobs/sha256/<hex>} for verified blobs, {@code
+ * partial/} for downloads in progress. A blob reaches {@code blobs/} only by an atomic rename after
+ * its digest matched and its bytes were forced to disk.
+ */
+public final class FileBlobStore implements BlobStore {
+  private final Path root;
+  private final Path blobs;
+  private final Path partial;
+  private final ConcurrentHashMap<Digest, CompletableFuture<Path>> writes =
+      new ConcurrentHashMap<>();
+
+  private FileBlobStore(Path root) {
+    this.root = root;
+    this.blobs = root.resolve("blobs").resolve("sha256");
+    this.partial = root.resolve("partial");
+  }
+
+  /** Opens (creating if needed) a store rooted at {@code root}. */
+  public static FileBlobStore open(Path root) throws IOException {
+    FileBlobStore store = new FileBlobStore(root.toAbsolutePath());
+    Files.createDirectories(store.blobs);
+    Files.createDirectories(store.partial);
+    return store;
+  }
+
+  @Override
+  public Path root() {
+    return root;
+  }
+
+  private Path blobPath(Digest digest) {
+    return blobs.resolve(digest.hex());
+  }
+
+  @Override
+  public boolean contains(Digest digest) {
+    return Files.isRegularFile(blobPath(digest));
+  }
+
+  @Override
+  public Optional<Path> find(Digest digest) {
+    Path path = blobPath(digest);
+    return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+  }
+
+  @Override
+  public InputStream open(Digest digest) throws IOException {
+    try {
+      return Files.newInputStream(blobPath(digest));
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException("blob " + digest + " is not in the store at " + root);
+    }
+  }
+
+  @Override
+  public long size(Digest digest) throws IOException {
+    try {
+      return Files.size(blobPath(digest));
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException("blob " + digest + " is not in the store at " + root);
+    }
+  }
+
+  @Override
+  public Path partialPath(Digest digest) {
+    return partial.resolve(digest.hex());
+  }
+
+  @Override
+  public Path commit(Digest digest, Path candidate) throws IOException {
+    Digest actual;
+    try (InputStream in = Files.newInputStream(candidate)) {
+      actual = hash(in);
+    }
+    if (!actual.equals(digest)) {
+      Files.deleteIfExists(candidate);
+      throw new DigestMismatchException(digest, actual, null);
+    }
+    try (FileChannel ch = FileChannel.open(candidate, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    return moveIntoPlace(digest, candidate);
+  }
+
+  @Override
+  public Path write(Digest digest, InputStream in) throws IOException {
+    if (contains(digest)) {
+      in.close();
+      return blobPath(digest);
+    }
+    CompletableFuture<Path> mine = new CompletableFuture<>();
+    CompletableFuture<Path> existing = writes.putIfAbsent(digest, mine);
+    if (existing != null) {
+      in.close();
+      return await(existing);
+    }
+    try {
+      Path result = doWrite(digest, in);
+      mine.complete(result);
+      return result;
+    } catch (IOException | RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      writes.remove(digest, mine);
+    }
+  }
+
+  private Path doWrite(Digest digest, InputStream in) throws IOException {
+    Path tmp = Files.createTempFile(partial, digest.hex() + ".", ".tmp");
+    try {
+      MessageDigest sha = Digest.newSha256();
+      try (InputStream src = new DigestInputStream(in, sha);
+          OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
+        src.transferTo(out);
+      }
+      Digest actual = Digest.fromSha256(sha.digest());
+      if (!actual.equals(digest)) {
+        throw new DigestMismatchException(digest, actual, null);
+      }
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      return moveIntoPlace(digest, tmp);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private Path moveIntoPlace(Digest digest, Path verified) throws IOException {
+    Path target = blobPath(digest);
+    try {
+      Files.move(verified, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException(
+          "cannot move " + verified + " into the blob store atomically: not on the same filesystem",
+          e);
+    }
+    try (FileChannel dir = FileChannel.open(blobs, StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException ignored) {
+      // Directory fsync is best effort: some filesystems refuse to open directories.
+    }
+    return target;
+  }
+
+  @Override
+  public void delete(Digest digest) throws IOException {
+    Files.deleteIfExists(blobPath(digest));
+    Files.deleteIfExists(partialPath(digest));
+  }
+
+  /** Hashes a stream to its sha256 digest. */
+  public static Digest hash(InputStream in) throws IOException {
+    MessageDigest sha = Digest.newSha256();
+    byte[] buf = new byte[1 << 16];
+    int n;
+    while ((n = in.read(buf)) > 0) {
+      sha.update(buf, 0, n);
+    }
+    return Digest.fromSha256(sha.digest());
+  }
+
+  private static Path await(CompletableFuture<Path> future) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for a shared download");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(e.getCause());
+    }
+  }
+}
