@@ -1,0 +1,127 @@
+package io.quayctl.cli;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Shows transfer progress: one redrawn bar per blob on a terminal, or a log line per blob every
+ * {@code logInterval} (and one on completion) when the output is not a terminal.
+ */
+public final class ProgressDisplay {
+  private static final int BAR_WIDTH = 24;
+
+  private final PrintStream out;
+  private final boolean tty;
+  private final Clock clock;
+  private final Duration logInterval;
+  private final Map<String, Instant> lastLogged = new HashMap<>();
+  private final Set<String> reportedComplete = new HashSet<>();
+  private int linesDrawn;
+
+  public ProgressDisplay(PrintStream out, boolean tty, Clock clock, Duration logInterval) {
+    this.out = out;
+    this.tty = tty;
+    this.clock = clock;
+    this.logInterval = logInterval;
+  }
+
+  /** Renders the current state of every blob. */
+  public synchronized void update(List<BlobProgress> blobs) {
+    if (tty) {
+      if (linesDrawn > 0) {
+        out.print("\033[" + linesDrawn + "A");
+      }
+      for (BlobProgress b : blobs) {
+        out.print("\r\033[2K" + bar(b) + "\n");
+      }
+      linesDrawn = blobs.size();
+      out.flush();
+      return;
+    }
+    Instant now = clock.instant();
+    for (BlobProgress b : blobs) {
+      if (b.complete()) {
+        if (reportedComplete.add(b.label())) {
+          out.println(line(b));
+        }
+        continue;
+      }
+      Instant last = lastLogged.get(b.label());
+      if (last == null || !now.isBefore(last.plus(logInterval))) {
+        lastLogged.put(b.label(), now);
+        out.println(line(b));
+      }
+    }
+    out.flush();
+  }
+
+  /** Forgets drawn lines so that later output starts below the bars. */
+  public synchronized void finish() {
+    linesDrawn = 0;
+  }
+
+  static String bar(BlobProgress b) {
+    double fraction = b.total() <= 0 ? 0 : Math.min(1.0, (double) b.done() / b.total());
+    int filled = (int) Math.round(fraction * BAR_WIDTH);
+    return String.format(
+        Locale.ROOT,
+        "%s %-11s [%s%s] %5.1f%% %9s/%-9s ↓%9s/s ↑%9s/s peers %d%s",
+        b.label(),
+        b.state(),
+        "=".repeat(filled),
+        " ".repeat(BAR_WIDTH - filled),
+        fraction * 100,
+        bytes(b.done()),
+        bytes(b.total()),
+        bytes(b.downloadRate()),
+        bytes(b.uploadRate()),
+        b.peers(),
+        source(b));
+  }
+
+  static String line(BlobProgress b) {
+    double fraction = b.total() <= 0 ? 0 : Math.min(1.0, (double) b.done() / b.total());
+    return String.format(
+        Locale.ROOT,
+        "%s: %s %.1f%% (%s of %s) down %s/s up %s/s, %d peers%s",
+        b.label(),
+        b.state(),
+        fraction * 100,
+        bytes(b.done()),
+        bytes(b.total()),
+        bytes(b.downloadRate()),
+        bytes(b.uploadRate()),
+        b.peers(),
+        source(b));
+  }
+
+  private static String source(BlobProgress b) {
+    if (b.fromPeers() == 0 && b.fromRegistry() == 0) {
+      return "";
+    }
+    return " (peers " + bytes(b.fromPeers()) + ", registry " + bytes(b.fromRegistry()) + ")";
+  }
+
+  /** Formats a byte count with a binary unit: {@code 1.5 MiB}. */
+  public static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int i = -1;
+    while (v >= 1024 && i < units.length - 1) {
+      v /= 1024;
+      i++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+  }
+}
