@@ -37,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -509,17 +510,25 @@ public final class RegistryClient implements Registry {
             Kind.PROTOCOL, "range " + range + " is outside " + what + errorDetail(body));
       }
       if (status == 206) {
-        long start = contentRangeStart(response);
-        if (start != offset) {
+        long[] got = contentRange(response);
+        if (got[0] != offset) {
           throw new RegistryException(
-              Kind.PROTOCOL, "asked for " + range + " of " + what + " and got bytes from " + start);
+              Kind.PROTOCOL,
+              "asked for " + range + " of " + what + " and got bytes from " + got[0]);
         }
-        return length > 0 ? new LimitedInputStream(body, length) : body;
+        long expected = got[1] - got[0] + 1;
+        return new ExactInputStream(body, length > 0 ? Math.min(length, expected) : expected, what);
       }
       expectOk(target, response, what, body);
       // The server ignored Range: skip to the offset ourselves.
+      OptionalLong total = response.headers().firstValueAsLong("Content-Length");
       body.skipNBytes(offset);
-      return length > 0 ? new LimitedInputStream(body, length) : body;
+      if (length > 0) {
+        return new ExactInputStream(body, length, what);
+      }
+      return total.isPresent()
+          ? new ExactInputStream(body, total.getAsLong() - offset, what)
+          : body;
     } catch (IOException | RuntimeException e) {
       body.close();
       throw e;
@@ -669,7 +678,7 @@ public final class RegistryClient implements Registry {
         return false;
       }
       if (status == 206) {
-        if (contentRangeStart(response) != start) {
+        if (contentRange(response)[0] != start) {
           restart(file, sha);
           return false;
         }
@@ -978,14 +987,15 @@ public final class RegistryClient implements Registry {
     return "";
   }
 
-  private static long contentRangeStart(HttpResponse<?> response) throws RegistryException {
+  /** The first and last byte positions of a 206 response's Content-Range. */
+  private static long[] contentRange(HttpResponse<?> response) throws RegistryException {
     String value = response.headers().firstValue("Content-Range").orElse("");
     Matcher m = CONTENT_RANGE.matcher(value.strip());
     if (!m.matches()) {
       throw new RegistryException(
           Kind.PROTOCOL, "206 response with an invalid Content-Range \"" + value + "\"");
     }
-    return Long.parseLong(m.group(1));
+    return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
   }
 
   private static boolean sameOrigin(URI a, URI b) {
@@ -1032,25 +1042,24 @@ public final class RegistryClient implements Registry {
     return out.toByteArray();
   }
 
-  /** Reads at most {@code limit} bytes of the underlying stream. */
-  private static final class LimitedInputStream extends FilterInputStream {
+  /**
+   * Exactly {@code length} bytes of the underlying stream: stops there, and fails instead of ending
+   * early, so a cut connection never looks like a short blob.
+   */
+  private static final class ExactInputStream extends FilterInputStream {
+    private final String what;
     private long remaining;
 
-    LimitedInputStream(InputStream in, long limit) {
+    ExactInputStream(InputStream in, long length, String what) {
       super(in);
-      this.remaining = limit;
+      this.remaining = length;
+      this.what = what;
     }
 
     @Override
     public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = super.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -1058,10 +1067,14 @@ public final class RegistryClient implements Registry {
       if (remaining <= 0) {
         return -1;
       }
-      int n = super.read(b, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
+      if (len == 0) {
+        return 0;
       }
+      int n = super.read(b, off, (int) Math.min(len, remaining));
+      if (n < 0) {
+        throw new IOException(what + " ended " + remaining + " bytes early");
+      }
+      remaining -= n;
       return n;
     }
 

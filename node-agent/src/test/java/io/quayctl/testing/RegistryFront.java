@@ -116,7 +116,7 @@ public final class RegistryFront implements AutoCloseable {
       if (blob.matches() && method.equals("GET")) {
         Digest digest = Digest.parse(blob.group(2));
         if (redirectTo != null && redirectTo.holds(digest)) {
-          HttpResponse<InputStream> head = forward(ex, "HEAD");
+          HttpResponse<InputStream> head = forward(ex, "HEAD", "range");
           head.body().close();
           if (head.statusCode() == 200) {
             ex.getResponseHeaders().set("Location", redirectTo.urlFor(digest));
@@ -168,13 +168,16 @@ public final class RegistryFront implements AutoCloseable {
     }
   }
 
-  private HttpResponse<InputStream> forward(HttpExchange ex, String method) throws IOException {
+  private HttpResponse<InputStream> forward(HttpExchange ex, String method, String... drop)
+      throws IOException {
+    Set<String> skip = new java.util.HashSet<>(HOP_BY_HOP);
+    skip.addAll(List.of(drop));
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(upstream.url() + ex.getRequestURI()))
             .method(method, HttpRequest.BodyPublishers.ofByteArray(readBody(ex)))
             .version(HttpClient.Version.HTTP_1_1);
     for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
-      if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+      if (!skip.contains(h.getKey().toLowerCase(Locale.ROOT))) {
         for (String v : h.getValue()) {
           request.header(h.getKey(), v);
         }
