@@ -17,10 +17,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,8 +179,6 @@ final class RegistryAuth {
           Kind.PROTOCOL,
           "registry " + registry + " names an invalid token realm \"" + realm + "\"");
     }
-    Set<String> scopes = new LinkedHashSet<>();
-    scopes.add(scope);
     String service = challenge.param("service");
     Credentials login = login(registry).orElse(null);
     HttpRequest.Builder request =
@@ -194,9 +190,7 @@ final class RegistryAuth {
       if (service != null) {
         form.append("&service=").append(encode(service));
       }
-      for (String s : scopes) {
-        form.append("&scope=").append(encode(s));
-      }
+      form.append("&scope=").append(encode(scope));
       request
           .uri(realmUri)
           .header("Content-Type", "application/x-www-form-urlencoded")
@@ -206,9 +200,7 @@ final class RegistryAuth {
       if (service != null) {
         query.append("service=").append(encode(service));
       }
-      for (String s : scopes) {
-        query.append(query.length() == 0 ? "" : "&").append("scope=").append(encode(s));
-      }
+      query.append(query.length() == 0 ? "" : "&").append("scope=").append(encode(scope));
       String sep = realm.contains("?") ? "&" : "?";
       request.uri(URI.create(realm + (query.length() == 0 ? "" : sep + query))).GET();
       if (login != null) {

@@ -562,6 +562,7 @@ public final class RegistryClient implements Registry {
       return path;
     } catch (IOException | RuntimeException e) {
       mine.completeExceptionally(e);
+      deleteIfEmpty(store.partialPath(digest));
       throw e;
     } finally {
       IN_FLIGHT.remove(key, mine);
@@ -720,6 +721,17 @@ public final class RegistryClient implements Registry {
         throw new IOException("connection closed after " + position + " of " + size + " bytes");
       }
       return rangeOk;
+    }
+  }
+
+  /** A failed download keeps its bytes for a later resume, but not an empty file. */
+  private static void deleteIfEmpty(Path partial) {
+    try {
+      if (Files.size(partial) == 0) {
+        Files.deleteIfExists(partial);
+      }
+    } catch (IOException e) {
+      // Absent already, or unreadable: nothing worth keeping either way.
     }
   }
 

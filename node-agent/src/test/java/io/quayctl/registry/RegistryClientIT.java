@@ -219,6 +219,7 @@ class RegistryClientIT {
             RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
         .hasMessageContaining("blob " + absent)
         .hasMessageContaining("not found in registry " + registry.host());
+    assertThat(store().partialPath(absent)).doesNotExist();
   }
 
   @Test
@@ -390,6 +391,20 @@ class RegistryClientIT {
     assertThat(registry.blobGets(layer.digest()))
         .extracting(RegistryServer.Access::status)
         .containsExactly(206, 206, 200);
+  }
+
+  @Test
+  void aRangedStreamCutShortFailsInsteadOfEndingEarly() throws IOException {
+    Layer layer = ImageFixtures.layer("cutrange", 1_000_000, 8);
+    Image image = ImageFixtures.image(List.of(layer), AMD64, MediaTypes.OCI_MANIFEST, "cutrange");
+    ImageFixtures.push(registry, "cutrange", "v1", image);
+    try (CuttingProxy proxy = CuttingProxy.start(registry.port())) {
+      ImageReference ref = ImageReference.parse(proxy.host() + "/cutrange:v1");
+      proxy.cutOnce(100_000, Duration.ZERO);
+      try (InputStream in = client.openBlob(ref, layer.digest(), 1, 900_000)) {
+        assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class);
+      }
+    }
   }
 
   private static List<Path> listFiles(Path dir) throws IOException {
