@@ -13,8 +13,14 @@ import io.quayctl.store.BlobStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -213,6 +219,121 @@ public final class ImageFixtures {
       }
     }
     return toJson(index);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Pushing to a real registry
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /**
+   * Pushes the config, the layers (each distinct digest once) and the manifest under {@code tag}.
+   */
+  public static void push(RegistryServer registry, String repository, String tag, Image image)
+      throws IOException {
+    pushBlobs(registry, repository, image);
+    pushManifest(registry, repository, tag, image.manifestMediaType(), image.manifest());
+  }
+
+  /**
+   * Pushes every image by digest, then an index of them ({@link MediaTypes#OCI_INDEX} or {@link
+   * MediaTypes#DOCKER_MANIFEST_LIST}) under {@code tag}; returns the index bytes.
+   */
+  public static byte[] pushIndex(
+      RegistryServer registry, String repository, String tag, String mediaType, List<Image> images)
+      throws IOException {
+    for (Image image : images) {
+      pushBlobs(registry, repository, image);
+      pushManifest(
+          registry,
+          repository,
+          image.manifestDigest().toString(),
+          image.manifestMediaType(),
+          image.manifest());
+    }
+    byte[] index = index(mediaType, images);
+    pushManifest(registry, repository, tag, mediaType, index);
+    return index;
+  }
+
+  /** Pushes an image's config and distinct layers. */
+  public static void pushBlobs(RegistryServer registry, String repository, Image image)
+      throws IOException {
+    pushBlob(registry, repository, image.config());
+    for (Layer l : image.layers()) {
+      pushBlob(registry, repository, l.gzipped());
+    }
+  }
+
+  /** Monolithic upload: {@code POST .../blobs/uploads/}, then {@code PUT <location>&digest=}. */
+  public static Digest pushBlob(RegistryServer registry, String repository, byte[] bytes)
+      throws IOException {
+    Digest digest = Digest.of(bytes);
+    String base = registry.url() + "/v2/" + repository;
+    if (send(registry, repository, request(base + "/blobs/" + digest).method("HEAD", noBody()))
+            .statusCode()
+        == 200) {
+      return digest;
+    }
+    HttpResponse<String> started =
+        send(registry, repository, request(base + "/blobs/uploads/").POST(noBody()));
+    expect(started, 202, "starting an upload to " + repository);
+    URI location = URI.create(base).resolve(started.headers().firstValue("Location").orElseThrow());
+    String sep = location.toString().contains("?") ? "&" : "?";
+    HttpResponse<String> done =
+        send(
+            registry,
+            repository,
+            request(location + sep + "digest=" + digest)
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    expect(done, 201, "uploading " + digest + " to " + repository);
+    return digest;
+  }
+
+  /** {@code PUT /v2/<repository>/manifests/<reference>} with the manifest's media type. */
+  public static Digest pushManifest(
+      RegistryServer registry, String repository, String reference, String mediaType, byte[] bytes)
+      throws IOException {
+    HttpResponse<String> response =
+        send(
+            registry,
+            repository,
+            request(registry.url() + "/v2/" + repository + "/manifests/" + reference)
+                .header("Content-Type", mediaType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    expect(response, 201, "pushing manifest " + reference + " to " + repository);
+    return Digest.of(bytes);
+  }
+
+  private static HttpRequest.Builder request(String uri) {
+    return HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30));
+  }
+
+  private static HttpRequest.BodyPublisher noBody() {
+    return HttpRequest.BodyPublishers.noBody();
+  }
+
+  private static HttpResponse<String> send(
+      RegistryServer registry, String repository, HttpRequest.Builder request) throws IOException {
+    String auth = registry.pushAuthorization(repository);
+    if (auth != null) {
+      request.header("Authorization", auth);
+    }
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException();
+    }
+  }
+
+  private static void expect(HttpResponse<String> response, int status, String what)
+      throws IOException {
+    if (response.statusCode() != status) {
+      throw new IOException(
+          what + " failed: HTTP " + response.statusCode() + " " + response.body());
+    }
   }
 
   private static byte[] toJson(Object node) {

@@ -1,0 +1,289 @@
+package io.quayctl.testing;
+
+import io.quayctl.registry.Digest;
+import io.quayctl.registry.ImageReference;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A real CNCF distribution registry ({@code /usr/bin/docker-registry}) on a free loopback port with
+ * its storage in a temporary directory: anonymous, htpasswd Basic auth, or token auth against a
+ * {@link TokenServer}. Its access log (stdout, combined log format) tells which blobs it served.
+ */
+public final class RegistryServer implements AutoCloseable {
+  private static final Path BINARY = Path.of("/usr/bin/docker-registry");
+  private static final Pattern ACCESS_LINE =
+      Pattern.compile("^\\S+ \\S+ \\S+ \\[[^]]+] \"(\\S+) (\\S+) [^\"]*\" (\\d{3}) (\\d+|-) .*$");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /** One served request. */
+  public record Access(String method, String path, int status, long bytes) {}
+
+  private final Path dir;
+  private final Process process;
+  private final int port;
+  private final String basicUser;
+  private final String basicPassword;
+  private final TokenServer tokens;
+
+  private RegistryServer(
+      Path dir, Process process, int port, String user, String password, TokenServer tokens) {
+    this.dir = dir;
+    this.process = process;
+    this.port = port;
+    this.basicUser = user;
+    this.basicPassword = password;
+    this.tokens = tokens;
+  }
+
+  /** A registry without authentication. */
+  public static RegistryServer anonymous() throws IOException {
+    return start(null, null, null);
+  }
+
+  /** A registry with htpasswd (bcrypt) Basic authentication for one user. */
+  public static RegistryServer basic(String user, String password) throws IOException {
+    return start(user, password, null);
+  }
+
+  /** A registry that trusts tokens from {@code tokens}. */
+  public static RegistryServer token(TokenServer tokens) throws IOException {
+    return start(null, null, tokens);
+  }
+
+  private static RegistryServer start(String user, String password, TokenServer tokens)
+      throws IOException {
+    if (!Files.isExecutable(BINARY)) {
+      throw new IllegalStateException(
+          BINARY + " is missing: install Debian's docker-registry package (scripts/install-deps)");
+    }
+    Path dir = Files.createTempDirectory("quayctl-registry-");
+    String auth = "";
+    if (user != null) {
+      Path htpasswd = dir.resolve("htpasswd");
+      Files.writeString(htpasswd, bcryptLine(user, password));
+      auth = "auth:\n  htpasswd:\n    realm: quayctl-test\n    path: " + htpasswd + "\n";
+    } else if (tokens != null) {
+      Path bundle = tokens.writeRootCertBundle(dir.resolve("token-root.pem"));
+      auth =
+          "auth:\n  token:\n    realm: "
+              + tokens.realm()
+              + "\n    service: "
+              + TokenServer.SERVICE
+              + "\n    issuer: "
+              + TokenServer.ISSUER
+              + "\n    rootcertbundle: "
+              + bundle
+              + "\n";
+    }
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int port = FreePort.find();
+      Path config = dir.resolve("config.yml");
+      Files.writeString(
+          config,
+          "version: 0.1\n"
+              + "log:\n  level: info\n  formatter: text\n  accesslog:\n    disabled: false\n"
+              + "storage:\n  filesystem:\n    rootdirectory: "
+              + dir.resolve("data")
+              + "\n  delete:\n    enabled: true\n"
+              + "http:\n  addr: 127.0.0.1:"
+              + port
+              + "\n  secret: "
+              + UUID.randomUUID()
+              + "\n"
+              + auth);
+      Process process =
+          new ProcessBuilder(BINARY.toString(), "serve", config.toString())
+              .redirectOutput(dir.resolve("access.log").toFile())
+              .redirectError(dir.resolve("registry.log").toFile())
+              .start();
+      RegistryServer server = new RegistryServer(dir, process, port, user, password, tokens);
+      try {
+        server.awaitReady();
+        return server;
+      } catch (IOException e) {
+        last = e;
+        process.destroyForcibly();
+      }
+    }
+    throw last;
+  }
+
+  private static String bcryptLine(String user, String password) throws IOException {
+    Process p = new ProcessBuilder("htpasswd", "-Bbn", user, password).start();
+    try {
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IOException("htpasswd failed: " + new String(p.getErrorStream().readAllBytes()));
+      }
+      return out.strip() + "\n";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException();
+    }
+  }
+
+  private void awaitReady() throws IOException {
+    Instant deadline = Instant.now().plusSeconds(15);
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IOException("docker-registry exited: " + log());
+      }
+      try {
+        int status =
+            HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url() + "/v2/"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+        if (status == 200 || status == 401) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException();
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException();
+      }
+    }
+    throw new IOException("docker-registry did not answer within 15s: " + log());
+  }
+
+  /** {@code 127.0.0.1:port}, the registry as an image reference names it. */
+  public String host() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** The port. */
+  public int port() {
+    return port;
+  }
+
+  /** {@code http://127.0.0.1:port}. */
+  public String url() {
+    return "http://" + host();
+  }
+
+  /** An image reference on this registry, e.g. {@code ref("app:v1")}. */
+  public ImageReference ref(String repositoryAndTag) {
+    return ImageReference.parse(host() + "/" + repositoryAndTag);
+  }
+
+  /** The {@code Authorization} a fixture needs to push to {@code repository}, or null. */
+  public String pushAuthorization(String repository) {
+    if (basicUser != null) {
+      return "Basic "
+          + Base64.getEncoder()
+              .encodeToString((basicUser + ":" + basicPassword).getBytes(StandardCharsets.UTF_8));
+    }
+    if (tokens != null) {
+      return "Bearer " + tokens.mint(repository, "pull", "push");
+    }
+    return null;
+  }
+
+  /**
+   * The access log so far. A marker request is logged first and waited for, so every request
+   * answered before this call is in the list.
+   */
+  public List<Access> accessLog() throws IOException {
+    String marker = "/v2/quayctl-marker-" + UUID.randomUUID().toString().substring(0, 8) + "/";
+    try {
+      HTTP.send(
+          HttpRequest.newBuilder(URI.create(url() + marker)).build(),
+          HttpResponse.BodyHandlers.discarding());
+      Instant deadline = Instant.now().plusSeconds(5);
+      while (Instant.now().isBefore(deadline)) {
+        List<Access> all = parseLog();
+        if (all.stream().anyMatch(a -> a.path().equals(marker))) {
+          Thread.sleep(20);
+          return parseLog().stream()
+              .filter(a -> !a.path().startsWith("/v2/quayctl-marker-"))
+              .toList();
+        }
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException();
+    }
+    throw new IOException("the registry never logged the marker request " + marker);
+  }
+
+  /** The GETs of a blob that the registry answered with content (200 or 206). */
+  public List<Access> blobGets(Digest digest) throws IOException {
+    return accessLog().stream()
+        .filter(a -> a.method().equals("GET"))
+        .filter(a -> a.path().endsWith("/blobs/" + digest))
+        .filter(a -> a.status() == 200 || a.status() == 206)
+        .toList();
+  }
+
+  private List<Access> parseLog() throws IOException {
+    List<Access> out = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("access.log"))) {
+      Matcher m = ACCESS_LINE.matcher(line);
+      if (m.matches()) {
+        out.add(
+            new Access(
+                m.group(1),
+                m.group(2).split("\\?", 2)[0],
+                Integer.parseInt(m.group(3)),
+                m.group(4).equals("-") ? 0 : Long.parseLong(m.group(4))));
+      }
+    }
+    return out;
+  }
+
+  /** The registry's own log, for failure messages. */
+  public String log() {
+    try {
+      List<String> lines = Files.readAllLines(dir.resolve("registry.log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
