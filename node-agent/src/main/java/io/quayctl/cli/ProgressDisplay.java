@@ -1,5 +1,6 @@
 package io.quayctl.cli;
 
+import io.quayctl.distribution.BlobProgress;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;

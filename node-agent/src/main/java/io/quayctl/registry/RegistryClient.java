@@ -360,7 +360,7 @@ public final class RegistryClient implements Registry {
     List<Descriptor> candidates = new ArrayList<>();
     List<String> available = new ArrayList<>();
     for (JsonNode entry : manifests) {
-      Descriptor d = descriptor(target, entry, "index entry");
+      Descriptor d = ImageManifests.descriptor(target.reference, entry, "index entry");
       if (d.platform() == null) {
         available.add("(no platform)");
         continue;
@@ -392,58 +392,8 @@ public final class RegistryClient implements Registry {
   private ResolvedImage imageOf(
       Target target, Manifest m, Platform platform, Optional<ResolvedImage.IndexManifest> index)
       throws IOException {
-    JsonNode configNode = m.json().get("config");
-    JsonNode layersNode = m.json().get("layers");
-    if (configNode == null
-        || !configNode.isObject()
-        || layersNode == null
-        || !layersNode.isArray()) {
-      throw new RegistryException(
-          Kind.PROTOCOL,
-          "the manifest of image " + target.reference + " lacks \"config\" or \"layers\"");
-    }
-    Descriptor config = descriptor(target, configNode, "config");
-    List<Descriptor> layers = new ArrayList<>();
-    for (JsonNode layer : layersNode) {
-      layers.add(descriptor(target, layer, "layer"));
-    }
-    return new ResolvedImage(
-        target.reference, m.digest(), m.mediaType(), m.bytes(), config, layers, platform, index);
-  }
-
-  private static Descriptor descriptor(Target target, JsonNode node, String role)
-      throws RegistryException {
-    try {
-      JsonNode digest = node.get("digest");
-      JsonNode size = node.get("size");
-      if (digest == null || size == null || !size.canConvertToLong()) {
-        throw new IllegalArgumentException("missing digest or size");
-      }
-      JsonNode mediaType = node.get("mediaType");
-      JsonNode p = node.get("platform");
-      Platform platform = null;
-      if (p != null && p.isObject() && p.hasNonNull("os") && p.hasNonNull("architecture")) {
-        platform =
-            new Platform(
-                p.get("os").asText(),
-                p.get("architecture").asText(),
-                p.hasNonNull("variant") ? p.get("variant").asText() : null);
-      }
-      return new Descriptor(
-          mediaType == null ? null : mediaType.asText(),
-          Digest.parse(digest.asText()),
-          size.asLong(),
-          platform);
-    } catch (IllegalArgumentException e) {
-      throw new RegistryException(
-          Kind.PROTOCOL,
-          "a "
-              + role
-              + " descriptor of image "
-              + target.reference
-              + " is invalid: "
-              + e.getMessage());
-    }
+    return ImageManifests.image(
+        target.reference, m.bytes(), m.json(), m.mediaType(), platform, index);
   }
 
   /** Reads the (small) config blob to learn a single-platform image's platform; keeps it. */

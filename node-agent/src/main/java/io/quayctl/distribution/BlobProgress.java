@@ -1,4 +1,4 @@
-package io.quayctl.cli;
+package io.quayctl.distribution;
 
 /**
  * A snapshot of one blob's transfer, for display.
