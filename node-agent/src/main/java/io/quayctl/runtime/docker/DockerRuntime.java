@@ -398,7 +398,7 @@ public final class DockerRuntime implements ContainerRuntime {
         errors.add(
             item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
                 ? item.getErrorDetail().getMessage()
-                : item.getError());
+                : item.toString());
       } else if (item.getStream() != null) {
         LOG.debug("docker load: {}", item.getStream().strip());
       }
