@@ -8,6 +8,7 @@ import io.quayctl.registry.ImageReference;
 import io.quayctl.registry.ResolvedImage;
 import io.quayctl.runtime.ContainerRuntime;
 import io.quayctl.runtime.ContainerRuntimeConformance;
+import io.quayctl.runtime.ContainerRuntimes;
 import io.quayctl.runtime.ImportResult;
 import io.quayctl.testing.CountingBlobStore;
 import io.quayctl.testing.DockerDaemon;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,5 +145,21 @@ class DockerRuntimeIT extends ContainerRuntimeConformance {
     assertThat(result.outcome()).isEqualTo(ImportResult.Outcome.ALREADY_PRESENT);
     assertThat(counting.opened()).isEmpty();
     assertImported(fixture.resolved(reference), fixture);
+  }
+
+  @Test
+  void autoSelectionPicksDockerWhenNoContainerdAnswers() throws IOException {
+    ContainerRuntimes.Options options =
+        new ContainerRuntimes.Options(
+            ContainerRuntimes.Kind.AUTO,
+            tmp.resolve("no-containerd.sock").toString(),
+            null,
+            null,
+            daemon.host());
+    ContainerRuntimes.Selection selection = ContainerRuntimes.open(options, Map.of());
+    try (ContainerRuntime chosen = selection.runtime()) {
+      assertThat(chosen.name()).isEqualTo("docker");
+      assertThat(selection.reason()).startsWith("auto: Docker at " + daemon.host());
+    }
   }
 }
