@@ -80,7 +80,12 @@ public final class ContainerRuntimes {
     switch (options.kind()) {
       case DOCKER -> {
         DockerRuntime docker = DockerRuntime.connect(dockerHost);
-        docker.ping();
+        try {
+          docker.ping();
+        } catch (IOException e) {
+          docker.close();
+          throw e;
+        }
         return new Selection(docker, "--runtime docker: Docker at " + docker.host());
       }
       case CONTAINERD -> {
@@ -114,7 +119,13 @@ public final class ContainerRuntimes {
           dockerProblem = e.getMessage();
         }
         Probe probe = new Probe(containerdProblem, kubelet, dockerProblem, dockerHost != null);
-        Kind chosen = choose(probe);
+        Kind chosen;
+        try {
+          chosen = choose(probe);
+        } catch (RuntimeUnavailableException e) {
+          docker.close();
+          throw e;
+        }
         String reason = reason(probe, chosen, containerd, dockerShown);
         if (chosen == Kind.DOCKER) {
           return new Selection(docker, reason);

@@ -30,9 +30,7 @@ import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -170,13 +168,12 @@ public final class DockerRuntime implements ContainerRuntime {
     String configName = image.config().digest().hex() + ".json";
     TarStream.Builder archive = TarStream.builder();
     archive.file(configName, config.bytes());
-    Map<Digest, Descriptor> written = new LinkedHashMap<>();
+    Set<Digest> written = new HashSet<>();
     ArrayNode layerPaths = JSON.createArrayNode();
     for (Descriptor layer : image.layers()) {
       String path = layer.digest().hex() + "/layer.tar";
       layerPaths.add(path);
-      if (plan.blobsToSend().contains(layer.digest())
-          && written.putIfAbsent(layer.digest(), layer) == null) {
+      if (plan.blobsToSend().contains(layer.digest()) && written.add(layer.digest())) {
         // Docker decompresses gzipped layer tars inside an archive, so the blob goes as stored.
         archive.blob(path, layer, store);
       }
