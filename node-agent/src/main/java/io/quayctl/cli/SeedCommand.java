@@ -1,0 +1,78 @@
+package io.quayctl.cli;
+
+import io.quayctl.registry.ImageReference;
+import io.quayctl.registry.ResolvedImage;
+import io.quayctl.tracker.TrackerServer;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code quayctl docker torrent seed IMAGE}: get every blob (verified), then seed it. */
+@Command(
+    name = "seed",
+    description =
+        "Seed an image's blobs to peers: re-check local data, download what is missing, then"
+            + " seed until interrupted or for --duration.",
+    mixinStandardHelpOptions = true)
+final class SeedCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "IMAGE", description = "Image reference, e.g. quay.io/org/app:1.2")
+  String image;
+
+  @Mixin TorrentOptions options;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "0",
+      converter = DurationConverter.class,
+      description = "Seed this long, e.g. 10m; 0 = until interrupted (default: ${DEFAULT-VALUE}).")
+  Duration duration;
+
+  @Option(
+      names = "--serve-tracker",
+      paramLabel = "HOST:PORT",
+      description =
+          "Also run a tracker and metainfo index in this process, listening here; peers use"
+              + " --tracker http://HOST:PORT/announce.")
+  String serveTracker;
+
+  @Option(names = "--squashed", description = "Seed the squashed form of the image.")
+  boolean squashed;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    ImageReference reference = ImageReference.parse(image);
+    if (squashed) {
+      throw new UnsupportedOperationException(
+          "--squashed is not supported yet: squashed images arrive with a later release");
+    }
+    TrackerServer tracker = serveTracker == null ? null : TrackerCommand.start(serveTracker);
+    try (TorrentSetup setup = TorrentSetup.open(options, reference, tracker)) {
+      if (tracker != null) {
+        out.println("Tracker and index listening at " + tracker.baseUri());
+      }
+      if (setup.engine == null) {
+        throw new IllegalArgumentException(
+            "seeding needs a tracker: give --tracker URL or --serve-tracker HOST:PORT");
+      }
+      out.println("Peers connect to port " + setup.engine.listenPort());
+      ResolvedImage resolved = Transfers.resolve(setup, reference, options, out);
+      Transfers.fetchWithProgress(setup.distributor, resolved, options, out);
+      out.println(
+          duration.isZero()
+              ? "Seeding " + reference + " until interrupted (Ctrl-C stops)"
+              : "Seeding " + reference + " for " + duration.toString().substring(2).toLowerCase());
+      Transfers.seedFor(setup.distributor, resolved, duration, options, out);
+    } finally {
+      if (tracker != null) {
+        tracker.close();
+      }
+    }
+    return ExitCode.OK;
+  }
+}
