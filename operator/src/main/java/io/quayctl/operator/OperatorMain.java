@@ -57,7 +57,14 @@ public final class OperatorMain implements AutoCloseable {
     }
     KubernetesClient client =
         new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory()).build();
-    OperatorMain main = start(client, options, Clock.systemUTC());
+    OperatorMain main;
+    try {
+      main = start(client, options, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      LOG.error("operator failed to start", e);
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(main::close, "operator-shutdown"));
   }
 
@@ -106,7 +113,13 @@ public final class OperatorMain implements AutoCloseable {
                     operator.getRuntimeInfo().isStarted()
                         && operator.getRuntimeInfo().allEventSourcesAreHealthy()));
     http.start();
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      http.stop(0);
+      operator.stop();
+      throw e;
+    }
     LOG.info(
         "quayctl operator started; http on :{}, leader election {}",
         http.getAddress().getPort(),

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.quayctl.api.v1alpha1.ImagePull;
 import io.quayctl.api.v1alpha1.ImagePullRef;
 import io.quayctl.api.v1alpha1.ImagePullSpec;
+import io.quayctl.api.v1alpha1.Layer;
 import io.quayctl.api.v1alpha1.NodeImage;
 import io.quayctl.api.v1alpha1.NodeImageEntry;
 import io.quayctl.api.v1alpha1.NodeImageEntryStatus;
@@ -89,13 +90,18 @@ public final class NodePlanner {
             .sorted()
             .findFirst();
 
-    Optional<NodeImageEntry> resolvedEntry =
+    Optional<Resolution> resolved =
         existing.values().stream()
             .filter(e -> spec.getImage().equals(e.getImage()) && e.getResolvedDigest() != null)
             .sorted((a, b) -> Boolean.compare(isResolver(b), isResolver(a)))
-            .findFirst();
+            .findFirst()
+            .map(
+                e ->
+                    resolution(
+                        currentResolver, e.getResolvedDigest(), e.getLayers(), e.getPlatform()))
+            .or(() -> reportedResolution(spec, currentResolver, existing, reports));
 
-    if (resolvedEntry.isEmpty()) {
+    if (resolved.isEmpty()) {
       Optional<Node> bastion = Bastions.choose(in.nodes(), currentResolver, targetNames);
       List<NodeReason> skipped = new ArrayList<>(selection.skipped());
       List<Node> targets =
@@ -117,21 +123,56 @@ public final class NodePlanner {
           .withBytes(fromPeers, fromRegistry);
     }
 
-    NodeImageEntry resolved = resolvedEntry.get();
+    Resolution resolution = resolved.get();
     List<NodeReason> skipped = new ArrayList<>(selection.skipped());
     List<Node> targets =
-        matchingPlatform(spec, selection.targets(), resolved.getPlatform(), skipped);
-    Resolution resolution =
-        new Resolution(
-            Resolution.State.RESOLVED,
-            currentResolver.orElse(null),
-            resolved.getResolvedDigest(),
-            List.copyOf(resolved.getLayers()),
-            resolved.getPlatform(),
-            "Resolved",
-            "resolved to " + resolved.getResolvedDigest());
+        matchingPlatform(spec, selection.targets(), resolution.platform(), skipped);
     return pass.rollout(resolution, targets, currentResolver, byName, List.copyOf(skipped))
         .withBytes(fromPeers, fromRegistry);
+  }
+
+  private static Resolution resolution(
+      Optional<String> resolver, String digest, List<Layer> layers, String platform) {
+    return new Resolution(
+        Resolution.State.RESOLVED,
+        resolver.orElse(null),
+        digest,
+        List.copyOf(layers),
+        platform,
+        "Resolved",
+        "resolved to " + digest);
+  }
+
+  /**
+   * The resolver's answer for its current attempt, taken in the same pass that sees it: this
+   * operator's own write of the digest into the entry does not trigger another reconcile.
+   */
+  private static Optional<Resolution> reportedResolution(
+      ImagePullSpec spec,
+      Optional<String> resolver,
+      Map<String, NodeImageEntry> existing,
+      Map<String, NodeImageEntryStatus> reports) {
+    return resolver.flatMap(
+        name -> {
+          NodeImageEntry entry = existing.get(name);
+          NodeImageEntryStatus report = reports.get(name);
+          boolean answered =
+              entry != null
+                  && spec.getImage().equals(entry.getImage())
+                  && report != null
+                  && report.getResolvedDigest() != null
+                  && report.getPhase() != NodeImagePhase.Failed
+                  && (report.getAttempt() == null
+                      || report.getAttempt().equals(entry.getAttempt()));
+          return answered
+              ? Optional.of(
+                  resolution(
+                      resolver,
+                      report.getResolvedDigest(),
+                      report.getLayers(),
+                      entry.getPlatform()))
+              : Optional.empty();
+        });
   }
 
   private static Optional<Problem> validate(ImagePullSpec spec, String namespace, PlanInput in) {
@@ -235,7 +276,6 @@ public final class NodePlanner {
           carryOver(existing.get(name), desiredEntry(bastion, targetNames.contains(name), true));
       Judgement j = judge(name, entry);
       Resolution resolution;
-      NodeImageEntryStatus report = currentReport(name, entry);
       if (j.progress.state() == NodeState.FAILED) {
         resolution =
             new Resolution(
@@ -246,21 +286,6 @@ public final class NodePlanner {
                 entry.getPlatform(),
                 j.progress.reason(),
                 "resolving on " + name + " failed: " + j.progress.message());
-      } else if (report != null
-          && report.getResolvedDigest() != null
-          && report.getPhase() != NodeImagePhase.Failed) {
-        // The resolver answered: hand digest and layers to its own entry; the next pass rolls out.
-        entry.setResolvedDigest(report.getResolvedDigest());
-        entry.setLayers(new ArrayList<>(report.getLayers()));
-        resolution =
-            new Resolution(
-                Resolution.State.RESOLVED,
-                name,
-                report.getResolvedDigest(),
-                List.copyOf(report.getLayers()),
-                entry.getPlatform(),
-                "Resolved",
-                "resolved to " + report.getResolvedDigest());
       } else {
         resolution =
             new Resolution(
