@@ -141,11 +141,11 @@ public final class TrackerServer implements AutoCloseable {
     return swarms.stats(infoHashHex.toLowerCase(java.util.Locale.ROOT));
   }
 
-  /** Stops serving; in-flight requests get a second to finish. */
+  /** Stops serving at once. */
   @Override
   public synchronized void close() {
     if (server != null) {
-      server.stop(1);
+      server.stop(0);
       executor.shutdownNow();
       sweeper.shutdownNow();
       server = null;
