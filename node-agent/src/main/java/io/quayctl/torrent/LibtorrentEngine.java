@@ -1,0 +1,973 @@
+package io.quayctl.torrent;
+
+import io.quayctl.registry.Digest;
+import io.quayctl.store.BlobStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.libtorrent4j.AddTorrentParams;
+import org.libtorrent4j.AlertListener;
+import org.libtorrent4j.PeerInfo;
+import org.libtorrent4j.SessionManager;
+import org.libtorrent4j.SessionParams;
+import org.libtorrent4j.SettingsPack;
+import org.libtorrent4j.TorrentFlags;
+import org.libtorrent4j.TorrentHandle;
+import org.libtorrent4j.TorrentInfo;
+import org.libtorrent4j.TorrentStatus;
+import org.libtorrent4j.Vectors;
+import org.libtorrent4j.alerts.Alert;
+import org.libtorrent4j.alerts.AlertType;
+import org.libtorrent4j.alerts.FastresumeRejectedAlert;
+import org.libtorrent4j.alerts.FileErrorAlert;
+import org.libtorrent4j.alerts.HashFailedAlert;
+import org.libtorrent4j.alerts.PeerBanAlert;
+import org.libtorrent4j.alerts.SaveResumeDataAlert;
+import org.libtorrent4j.alerts.SaveResumeDataFailedAlert;
+import org.libtorrent4j.alerts.TorrentAlert;
+import org.libtorrent4j.alerts.TorrentErrorAlert;
+import org.libtorrent4j.swig.add_torrent_params;
+import org.libtorrent4j.swig.address;
+import org.libtorrent4j.swig.error_code;
+import org.libtorrent4j.swig.ip_filter;
+import org.libtorrent4j.swig.libtorrent;
+import org.libtorrent4j.swig.peer_info;
+import org.libtorrent4j.swig.settings_pack;
+import org.libtorrent4j.swig.string_vector;
+import org.libtorrent4j.swig.tcp_endpoint_vector;
+import org.libtorrent4j.swig.torrent_flags_t;
+import org.libtorrent4j.swig.torrent_handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link TorrentEngine} on libtorrent (through libtorrent4j): one session per process.
+ *
+ * <p>Threading: one thread (the <em>loop</em>) owns every transfer's state. libtorrent's alert
+ * thread only copies what an alert says into an {@link Event} and queues it on the loop; public
+ * methods queue their work there too. Whole-blob hashing runs on a separate verifier thread and
+ * reports back to the loop with an event.
+ *
+ * <p>Data path of a download: libtorrent writes the single file straight to the store's partial
+ * path (the torrent's file name is the digest's hex, the save path the store's {@code partial/}
+ * directory); when every piece has passed its SHA-1 check the torrent is taken out of the session,
+ * the whole file is hashed against the digest and committed into the store by rename, and then
+ * seeded from its final path. Progress is kept in fast-resume files so a restarted process does not
+ * download again what it has.
+ */
+public final class LibtorrentEngine implements TorrentEngine {
+  private static final Logger log = LoggerFactory.getLogger(LibtorrentEngine.class);
+
+  /** libtorrent's global peer class ({@code session_handle::global_peer_class_id}). */
+  private static final long GLOBAL_PEER_CLASS = 0;
+
+  private static final Duration RESUME_SAVE_INTERVAL = Duration.ofSeconds(5);
+  private static final Duration CLOSE_RESUME_WAIT = Duration.ofSeconds(10);
+
+  private static final int[] ALERT_TYPES = {
+    AlertType.TORRENT_FINISHED.swig(),
+    AlertType.TORRENT_REMOVED.swig(),
+    AlertType.TORRENT_ERROR.swig(),
+    AlertType.FILE_ERROR.swig(),
+    AlertType.SAVE_RESUME_DATA.swig(),
+    AlertType.SAVE_RESUME_DATA_FAILED.swig(),
+    AlertType.HASH_FAILED.swig(),
+    AlertType.PEER_BAN.swig(),
+    AlertType.FASTRESUME_REJECTED.swig(),
+  };
+
+  private final EngineConfig config;
+  private final BlobStore store;
+  private final Clock clock;
+  private final ScheduledExecutorService loop;
+  private final ExecutorService verifier;
+
+  // Owned by the loop thread.
+  private SessionManager session;
+  private final Map<InfoHash, Transfer> transfers = new HashMap<>();
+  private final Map<Digest, Transfer> byDigest = new HashMap<>();
+  private CompletableFuture<Void> resumeSavesOnClose;
+  private volatile int listenPort;
+  private volatile boolean closed;
+
+  /** Events the loop consumes; produced from alerts, the verifier and the engine's own calls. */
+  private sealed interface Event {
+    InfoHash infoHash();
+  }
+
+  private record Finished(InfoHash infoHash) implements Event {}
+
+  private record Removed(InfoHash infoHash) implements Event {}
+
+  private record Failed(InfoHash infoHash, String message) implements Event {}
+
+  private record ResumeData(InfoHash infoHash, byte[] data) implements Event {}
+
+  private record ResumeDataFailed(InfoHash infoHash, String message) implements Event {}
+
+  private record HashFailed(InfoHash infoHash, int piece) implements Event {}
+
+  private record PeerBanned(InfoHash infoHash, String endpoint) implements Event {}
+
+  private record ResumeRejected(InfoHash infoHash, String message) implements Event {}
+
+  private record Verified(InfoHash infoHash, Path blob, IOException error) implements Event {}
+
+  /** One blob the engine works on. */
+  private static final class Transfer {
+    final Metainfo metainfo;
+    TransferStats.State state;
+    TorrentHandle handle;
+    DownloadRequest request;
+    CompletableFuture<Path> completion;
+    Path dataPath;
+    Instant deadline;
+    Instant lastResumeSave;
+    boolean removalRequested;
+    boolean resumeSaveOnClose;
+    final List<URI> trackers = new ArrayList<>();
+    // Counters of handles that were replaced (download, then seed), and of this handle.
+    long baseFromPeers;
+    long baseFromWebSeed;
+    long baseUploaded;
+    long payloadDownloaded;
+    long uploaded;
+    final Map<String, Long> webSeedConnections = new HashMap<>();
+    long have;
+    long failedBytes;
+    int hashFailures;
+    final Set<String> banned = new LinkedHashSet<>();
+    long downloadRate;
+    long uploadRate;
+    List<PeerStats> peers = List.of();
+
+    Transfer(Metainfo metainfo) {
+      this.metainfo = metainfo;
+    }
+
+    long webSeedBytes() {
+      return webSeedConnections.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Folds the current handle's counters into the base before the handle goes away. */
+    void retireHandle() {
+      long web = webSeedBytes();
+      baseFromWebSeed += web;
+      baseFromPeers += Math.max(0, payloadDownloaded - web);
+      baseUploaded += uploaded;
+      payloadDownloaded = 0;
+      uploaded = 0;
+      webSeedConnections.clear();
+      downloadRate = 0;
+      uploadRate = 0;
+      peers = List.of();
+      handle = null;
+    }
+
+    TransferStats stats() {
+      long web = webSeedBytes();
+      return new TransferStats(
+          metainfo.digest(),
+          state,
+          metainfo.length(),
+          have,
+          baseFromPeers + Math.max(0, payloadDownloaded - web),
+          baseFromWebSeed + web,
+          baseUploaded + uploaded,
+          failedBytes,
+          downloadRate,
+          uploadRate,
+          peers);
+    }
+  }
+
+  /**
+   * Creates an engine (no I/O until {@link #start()}). Downloads go into {@code store}; fast-resume
+   * files into {@code config.resumeDir()}; timeouts are measured with {@code clock}.
+   */
+  public LibtorrentEngine(EngineConfig config, BlobStore store, Clock clock) {
+    this.config = config;
+    this.store = store;
+    this.clock = clock;
+    this.loop =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "torrent-engine");
+              t.setDaemon(true);
+              return t;
+            });
+    this.verifier =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "torrent-verify");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public void start() throws IOException {
+    Files.createDirectories(config.resumeDir());
+    NativeLibrary.load();
+    call(
+        () -> {
+          startSession();
+          return null;
+        });
+    long every = config.tick().toMillis();
+    loop.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void startSession() {
+    SettingsPack sp = new SettingsPack();
+    sp.setBoolean(settings_pack.bool_types.enable_dht.swigValue(), false);
+    sp.setBoolean(settings_pack.bool_types.enable_lsd.swigValue(), false);
+    sp.setBoolean(settings_pack.bool_types.enable_upnp.swigValue(), false);
+    sp.setBoolean(settings_pack.bool_types.enable_natpmp.swigValue(), false);
+    // SessionManager adds public DHT routers unless the setting is present.
+    sp.setDhtBootstrapNodes("");
+    // uTP is an order of magnitude slower than TCP on fast links (measured 10-12 vs ~170 MB/s).
+    sp.setBoolean(settings_pack.bool_types.enable_outgoing_utp.swigValue(), false);
+    sp.setBoolean(settings_pack.bool_types.enable_incoming_utp.swigValue(), false);
+    // Cluster peers may share an address (NAT, loopback, several agents per host).
+    sp.setBoolean(settings_pack.bool_types.allow_multiple_connections_per_ip.swigValue(), true);
+    sp.setInteger(
+        settings_pack.int_types.connection_speed.swigValue(), config.connectionsPerSecond());
+    sp.setInteger(
+        settings_pack.int_types.download_rate_limit.swigValue(),
+        config.downloadRateLimitKiB() * 1024);
+    sp.setInteger(
+        settings_pack.int_types.upload_rate_limit.swigValue(), config.uploadRateLimitKiB() * 1024);
+    sp.setInteger(settings_pack.int_types.out_enc_policy.swigValue(), config.encryption());
+    sp.setInteger(settings_pack.int_types.in_enc_policy.swigValue(), config.encryption());
+    sp.setInteger(
+        settings_pack.int_types.allowed_enc_level.swigValue(),
+        settings_pack.enc_level.pe_both.swigValue());
+    sp.listenInterfaces(config.listenAddress() + ":" + config.listenPort());
+    sp.setInteger(
+        settings_pack.int_types.max_retry_port_bind.swigValue(), config.listenPortRetries());
+    sp.setBoolean(
+        settings_pack.bool_types.listen_system_port_fallback.swigValue(), config.listenPort() == 0);
+    sp.setBoolean(settings_pack.bool_types.announce_to_all_trackers.swigValue(), true);
+    sp.setBoolean(settings_pack.bool_types.announce_to_all_tiers.swigValue(), true);
+    SessionParams params = new SessionParams(sp);
+    // libtorrent's default mmap disk I/O replaces the JVM's SIGSEGV/SIGBUS handlers: the JVM
+    // then dies at random (exit 139). Never run without posix disk I/O.
+    params.setPosixDiskIO();
+    SessionManager s = new SessionManager(false);
+    s.addListener(
+        new AlertListener() {
+          @Override
+          public int[] types() {
+            return ALERT_TYPES;
+          }
+
+          @Override
+          public void alert(Alert<?> alert) {
+            Event e = toEvent(alert);
+            if (e != null) {
+              post(e);
+            }
+          }
+        });
+    s.start(params);
+    applyRateLimitsToLocalPeers(s);
+    session = s;
+    Instant until = clock.instant().plusSeconds(10);
+    while ((listenPort = s.swig().listen_port()) == 0 && clock.instant().isBefore(until)) {
+      sleep(20);
+    }
+    if (listenPort == 0) {
+      s.stop();
+      throw new UncheckedIOException(
+          new IOException(
+              "libtorrent could not listen on "
+                  + config.listenAddress()
+                  + ":"
+                  + config.listenPort()
+                  + " (+"
+                  + config.listenPortRetries()
+                  + " ports)"));
+    }
+    log.info("torrent engine listening on {}:{}", config.listenAddress(), listenPort);
+  }
+
+  /**
+   * By default libtorrent puts peers on loopback and private networks into its local peer class,
+   * which rate limits skip; a cluster's peers are all local, so map every address to the global
+   * class only.
+   */
+  private static void applyRateLimitsToLocalPeers(SessionManager s) {
+    ip_filter filter = new ip_filter();
+    error_code ec = new error_code();
+    filter.add_rule(
+        address.from_string("0.0.0.0", ec),
+        address.from_string("255.255.255.255", ec),
+        1L << GLOBAL_PEER_CLASS);
+    filter.add_rule(
+        address.from_string("::", ec),
+        address.from_string("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", ec),
+        1L << GLOBAL_PEER_CLASS);
+    s.swig().set_peer_class_filter(filter);
+  }
+
+  @Override
+  public int listenPort() {
+    return listenPort;
+  }
+
+  // ---- alert thread: copy, never mutate ----
+
+  private static Event toEvent(Alert<?> alert) {
+    if (!(alert instanceof TorrentAlert<?> ta)) {
+      return null;
+    }
+    InfoHash ih = InfoHash.parse(ta.handle().infoHash().toHex());
+    if (alert instanceof SaveResumeDataAlert a) {
+      return new ResumeData(ih, AddTorrentParams.writeResumeDataBuf(a.params()));
+    }
+    if (alert instanceof HashFailedAlert a) {
+      return new HashFailed(ih, a.pieceIndex());
+    }
+    if (alert instanceof PeerBanAlert a) {
+      return new PeerBanned(ih, a.endpoint().toString());
+    }
+    if (alert instanceof TorrentErrorAlert a) {
+      return new Failed(ih, "torrent error: " + a.error().getMessage() + " " + a.filename());
+    }
+    if (alert instanceof FileErrorAlert a) {
+      return new Failed(ih, "file error: " + a.error().getMessage() + " on " + a.filename());
+    }
+    if (alert instanceof SaveResumeDataFailedAlert a) {
+      return new ResumeDataFailed(ih, a.message());
+    }
+    if (alert instanceof FastresumeRejectedAlert a) {
+      return new ResumeRejected(ih, a.message());
+    }
+    return switch (alert.type()) {
+      case TORRENT_FINISHED -> new Finished(ih);
+      case TORRENT_REMOVED -> new Removed(ih);
+      default -> null;
+    };
+  }
+
+  private void post(Event e) {
+    try {
+      loop.execute(() -> handle(e));
+    } catch (java.util.concurrent.RejectedExecutionException ignored) {
+      // Closing: the event has nothing left to act on.
+    }
+  }
+
+  // ---- the loop ----
+
+  private void handle(Event e) {
+    Transfer t = transfers.get(e.infoHash());
+    if (t == null) {
+      return;
+    }
+    try {
+      if (e instanceof Finished) {
+        onFinished(t);
+      } else if (e instanceof Removed) {
+        onRemoved(t);
+      } else if (e instanceof Verified v) {
+        onVerified(t, v);
+      } else if (e instanceof Failed f) {
+        if (t.state == TransferStats.State.SEEDING) {
+          log.warn("seeding {}: {}", t.metainfo.digest(), f.message());
+        } else {
+          fail(t, "download of " + t.metainfo.digest() + " failed: " + f.message());
+        }
+      } else if (e instanceof ResumeData r) {
+        onResumeData(t, r.data());
+      } else if (e instanceof ResumeDataFailed r) {
+        log.debug("resume data of {} not saved: {}", t.metainfo.digest(), r.message());
+        resumeSaveDone(t);
+      } else if (e instanceof HashFailed h) {
+        t.hashFailures++;
+        log.debug("{}: piece {} failed its hash check", t.metainfo.digest(), h.piece());
+      } else if (e instanceof PeerBanned b) {
+        if (t.banned.add(b.endpoint())) {
+          log.warn(
+              "{}: banned peer {} for sending corrupt data", t.metainfo.digest(), b.endpoint());
+        }
+      } else if (e instanceof ResumeRejected r) {
+        log.info(
+            "{}: fast-resume data rejected ({}), rechecking", t.metainfo.digest(), r.message());
+      }
+    } catch (RuntimeException ex) {
+      log.error("torrent engine: handling {} failed", e, ex);
+    }
+  }
+
+  private void onFinished(Transfer t) {
+    if (t.state != TransferStats.State.DOWNLOADING && t.state != TransferStats.State.CHECKING) {
+      return;
+    }
+    poll(t);
+    t.state = TransferStats.State.VERIFYING;
+    t.retireHandle();
+    removeFromSession(t);
+  }
+
+  private void onRemoved(Transfer t) {
+    if (!t.removalRequested) {
+      return;
+    }
+    t.removalRequested = false;
+    if (t.state != TransferStats.State.VERIFYING) {
+      forget(t);
+      return;
+    }
+    // libtorrent has let go of the file: hash the whole blob and commit it, off the loop.
+    Digest digest = t.metainfo.digest();
+    Path partial = t.dataPath;
+    InfoHash ih = t.metainfo.infoHash();
+    verifier.execute(
+        () -> {
+          try {
+            post(new Verified(ih, store.commit(digest, partial), null));
+          } catch (IOException e) {
+            post(new Verified(ih, null, e));
+          }
+        });
+  }
+
+  private void onVerified(Transfer t, Verified v) {
+    deleteResumeFile(t.metainfo);
+    if (v.error() != null) {
+      t.state = TransferStats.State.FAILED;
+      log.error("{}: {}", t.metainfo.digest(), v.error().getMessage());
+      t.completion.completeExceptionally(v.error());
+      forget(t);
+      return;
+    }
+    log.info(
+        "{}: downloaded and verified ({} bytes from peers, {} from the web seed)",
+        t.metainfo.digest(),
+        t.baseFromPeers,
+        t.baseFromWebSeed);
+    CompletableFuture<Path> completion = t.completion;
+    if (t.request.seedWhenDone()) {
+      try {
+        addSeed(t, v.blob());
+      } catch (IOException e) {
+        log.warn("{}: cannot seed after download: {}", t.metainfo.digest(), e.getMessage());
+        forget(t);
+      }
+    } else {
+      forget(t);
+    }
+    completion.complete(v.blob());
+  }
+
+  private void onResumeData(Transfer t, byte[] data) {
+    if (t.state == TransferStats.State.DOWNLOADING || t.state == TransferStats.State.CHECKING) {
+      try {
+        writeAtomically(resumeFile(t.metainfo), data);
+      } catch (IOException e) {
+        log.warn("{}: cannot write resume data: {}", t.metainfo.digest(), e.getMessage());
+      }
+    }
+    resumeSaveDone(t);
+  }
+
+  private void resumeSaveDone(Transfer t) {
+    if (t.resumeSaveOnClose) {
+      t.resumeSaveOnClose = false;
+      if (transfers.values().stream().noneMatch(x -> x.resumeSaveOnClose)
+          && resumeSavesOnClose != null) {
+        resumeSavesOnClose.complete(null);
+      }
+    }
+  }
+
+  private void tick() {
+    if (session == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    for (Transfer t : List.copyOf(transfers.values())) {
+      try {
+        if (t.handle == null) {
+          continue;
+        }
+        poll(t);
+        if (t.state == TransferStats.State.DOWNLOADING || t.state == TransferStats.State.CHECKING) {
+          if (now.isAfter(t.deadline)) {
+            fail(t, timeoutMessage(t));
+            continue;
+          }
+          if (t.lastResumeSave == null
+              || Duration.between(t.lastResumeSave, now).compareTo(RESUME_SAVE_INTERVAL) >= 0) {
+            t.lastResumeSave = now;
+            if (t.handle.needSaveResumeData()) {
+              t.handle.saveResumeData(TorrentHandle.ONLY_IF_MODIFIED);
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        log.warn("polling {} failed", t.metainfo.digest(), e);
+      }
+    }
+  }
+
+  private static String timeoutMessage(Transfer t) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("download of ")
+        .append(t.metainfo.digest())
+        .append(" timed out after ")
+        .append(t.request.timeout())
+        .append(": ")
+        .append(t.have)
+        .append(" of ")
+        .append(t.metainfo.length())
+        .append(" bytes verified");
+    if (t.hashFailures > 0) {
+      sb.append(", ")
+          .append(t.hashFailures)
+          .append(" pieces failed their hash check (")
+          .append(t.failedBytes)
+          .append(" bytes of corrupt data)");
+    }
+    if (!t.banned.isEmpty()) {
+      sb.append(", banned peers ").append(t.banned);
+    }
+    if (t.peers.isEmpty()) {
+      sb.append(", no peers connected");
+    }
+    return sb.append("; nothing was committed").toString();
+  }
+
+  /** Refreshes a transfer's counters from libtorrent. */
+  private void poll(Transfer t) {
+    TorrentStatus st = t.handle.status();
+    t.have = st.totalWantedDone();
+    t.payloadDownloaded = st.totalPayloadDownload();
+    t.uploaded = st.totalPayloadUpload();
+    t.failedBytes = st.totalFailedBytes();
+    t.downloadRate = st.downloadPayloadRate();
+    t.uploadRate = st.uploadPayloadRate();
+    if (t.state == TransferStats.State.CHECKING || t.state == TransferStats.State.DOWNLOADING) {
+      t.state =
+          switch (st.state()) {
+            case CHECKING_FILES, CHECKING_RESUME_DATA -> TransferStats.State.CHECKING;
+            default -> TransferStats.State.DOWNLOADING;
+          };
+    }
+    List<PeerStats> peers = new ArrayList<>();
+    int seedFlag = peer_info.seed.to_int();
+    for (PeerInfo p : t.handle.peerInfo()) {
+      boolean web =
+          p.connectionType() == PeerInfo.ConnectionType.WEB_SEED
+              || p.connectionType() == PeerInfo.ConnectionType.HTTP_SEED;
+      if (web) {
+        t.webSeedConnections.merge(p.ip(), p.totalDownload(), Math::max);
+      }
+      peers.add(
+          new PeerStats(
+              p.ip(),
+              p.client(),
+              web,
+              (p.flags() & seedFlag) != 0,
+              p.totalDownload(),
+              p.totalUpload()));
+    }
+    t.peers = peers;
+  }
+
+  private void fail(Transfer t, String message) {
+    t.state = TransferStats.State.FAILED;
+    log.warn(message);
+    if (t.completion != null) {
+      t.completion.completeExceptionally(new TorrentDownloadException(message));
+    }
+    if (t.handle != null) {
+      t.retireHandle();
+      removeFromSession(t);
+    }
+    forget(t);
+  }
+
+  private void removeFromSession(Transfer t) {
+    torrent_handle th = session.swig().find_torrent(sha1(t.metainfo.infoHash()));
+    if (th != null && th.is_valid()) {
+      t.removalRequested = true;
+      session.swig().remove_torrent(th);
+    } else {
+      post(new Removed(t.metainfo.infoHash()));
+      t.removalRequested = true;
+    }
+  }
+
+  /** Drops a transfer from the engine's books (its torrent is out of the session or leaving). */
+  private void forget(Transfer t) {
+    if (t.removalRequested) {
+      // Keep it until libtorrent confirms, so a re-added torrent is not confused with this one.
+      return;
+    }
+    transfers.remove(t.metainfo.infoHash());
+    byDigest.remove(t.metainfo.digest(), t);
+  }
+
+  // ---- public operations, run on the loop ----
+
+  @Override
+  public void seed(Path blob, Metainfo metainfo, List<URI> trackers) throws IOException {
+    requireStarted();
+    try {
+      call(
+          () -> {
+            Transfer t = transfers.get(metainfo.infoHash());
+            if (t != null && t.state == TransferStats.State.SEEDING) {
+              addTrackers(t, trackers);
+              return null;
+            }
+            if (t != null) {
+              throw new IllegalStateException(
+                  metainfo.digest() + " is being downloaded (" + t.state + "), not seeded");
+            }
+            t = new Transfer(metainfo);
+            t.trackers.addAll(trackers);
+            try {
+              addSeed(t, blob);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+            return null;
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private void addSeed(Transfer t, Path blob) throws IOException {
+    if (!Files.isRegularFile(blob) || Files.size(blob) != t.metainfo.length()) {
+      throw new IOException(
+          "cannot seed " + t.metainfo.digest() + ": " + blob + " is missing or of the wrong size");
+    }
+    t.dataPath = blob;
+    t.state = TransferStats.State.SEEDING;
+    // Seed mode: the store verified the blob; libtorrent checks each piece on first upload.
+    torrent_flags_t flags = TorrentFlags.SEED_MODE;
+    t.handle = add(t, blob, null, null, List.of(), flags);
+    transfers.put(t.metainfo.infoHash(), t);
+    byDigest.put(t.metainfo.digest(), t);
+  }
+
+  private void addTrackers(Transfer t, List<URI> trackers) {
+    for (URI u : trackers) {
+      if (!t.trackers.contains(u)) {
+        t.trackers.add(u);
+        if (t.handle != null) {
+          t.handle.addTracker(new org.libtorrent4j.AnnounceEntry(u.toString()));
+        }
+      }
+    }
+  }
+
+  @Override
+  public Download download(DownloadRequest request) {
+    requireStarted();
+    Metainfo m = request.metainfo();
+    return call(
+        () -> {
+          Transfer existing = transfers.get(m.infoHash());
+          if (existing != null && existing.completion != null && !existing.completion.isDone()) {
+            addTrackers(existing, request.trackers());
+            return new Download(m.digest(), existing.completion);
+          }
+          Optional<Path> have = store.find(m.digest());
+          if (have.isPresent()) {
+            if (request.seedWhenDone() && existing == null) {
+              Transfer t = new Transfer(m);
+              t.trackers.addAll(request.trackers());
+              try {
+                addSeed(t, have.get());
+              } catch (IOException e) {
+                log.warn("{}: cannot seed: {}", m.digest(), e.getMessage());
+              }
+            }
+            return new Download(m.digest(), CompletableFuture.completedFuture(have.get()));
+          }
+          if (existing != null) {
+            // Seeding with no blob in the store: it was deleted underneath; start over.
+            if (existing.handle != null) {
+              existing.retireHandle();
+              removeFromSession(existing);
+            }
+            return new Download(
+                m.digest(),
+                CompletableFuture.failedFuture(
+                    new TorrentDownloadException(
+                        m.digest() + " is being removed from the engine; retry")));
+          }
+          Transfer t = new Transfer(m);
+          t.request = request;
+          t.completion = new CompletableFuture<>();
+          t.deadline = clock.instant().plus(request.timeout());
+          t.state = TransferStats.State.CHECKING;
+          t.trackers.addAll(request.trackers());
+          Path partial = store.partialPath(m.digest());
+          t.dataPath = partial;
+          try {
+            Files.createDirectories(partial.getParent());
+            t.handle =
+                add(
+                    t,
+                    partial,
+                    readResumeData(m),
+                    request.webSeed(),
+                    request.knownPeers(),
+                    new torrent_flags_t());
+          } catch (IOException | RuntimeException e) {
+            t.completion.completeExceptionally(e);
+            return new Download(m.digest(), t.completion);
+          }
+          transfers.put(m.infoHash(), t);
+          byDigest.put(m.digest(), t);
+          return new Download(m.digest(), t.completion);
+        });
+  }
+
+  /** Adds a torrent whose single file lives at {@code file}. */
+  private TorrentHandle add(
+      Transfer t,
+      Path file,
+      add_torrent_params resume,
+      URI webSeed,
+      List<InetSocketAddress> peers,
+      torrent_flags_t extraFlags)
+      throws IOException {
+    TorrentInfo ti = new TorrentInfo(t.metainfo.bytes());
+    String fileName = file.getFileName().toString();
+    if (!ti.files().filePath(0).equals(fileName)) {
+      ti.renameFile(0, fileName);
+    }
+    add_torrent_params p = resume != null ? resume : new add_torrent_params();
+    p.set_ti(ti.swig());
+    p.setSave_path(file.toAbsolutePath().getParent().toString());
+    List<String> trackers = new ArrayList<>();
+    for (URI u : t.trackers) {
+      trackers.add(u.toString());
+    }
+    p.setTrackers(new string_vector(trackers));
+    p.setUrl_seeds(
+        webSeed == null ? new string_vector() : new string_vector(List.of(webSeed.toString())));
+    if (!peers.isEmpty()) {
+      tcp_endpoint_vector v = new tcp_endpoint_vector();
+      for (InetSocketAddress a : peers) {
+        v.add(
+            new org.libtorrent4j.TcpEndpoint(a.getAddress().getHostAddress(), a.getPort()).swig());
+      }
+      p.setPeers(v);
+    }
+    torrent_flags_t flags =
+        p.getFlags()
+            .and_(TorrentFlags.AUTO_MANAGED.inv())
+            .and_(TorrentFlags.PAUSED.inv())
+            .or_(TorrentFlags.DISABLE_DHT)
+            .or_(TorrentFlags.DISABLE_LSD)
+            .or_(TorrentFlags.DISABLE_PEX)
+            .or_(extraFlags);
+    p.setFlags(flags);
+    error_code ec = new error_code();
+    torrent_handle th = session.swig().add_torrent(p, ec);
+    if (ec.value() != 0 || th == null || !th.is_valid()) {
+      throw new IOException(
+          "libtorrent refused " + t.metainfo.digest() + ": " + ec.message() + " (" + file + ")");
+    }
+    return new TorrentHandle(th);
+  }
+
+  private add_torrent_params readResumeData(Metainfo m) {
+    Path file = resumeFile(m);
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    try {
+      byte[] data = Files.readAllBytes(file);
+      error_code ec = new error_code();
+      add_torrent_params p = libtorrent.read_resume_data_ex(Vectors.bytes2byte_vector(data), ec);
+      if (ec.value() != 0) {
+        log.warn("{}: ignoring unreadable resume data: {}", m.digest(), ec.message());
+        return null;
+      }
+      return p;
+    } catch (IOException e) {
+      log.warn("{}: ignoring resume data: {}", m.digest(), e.getMessage());
+      return null;
+    }
+  }
+
+  private Path resumeFile(Metainfo m) {
+    return config.resumeDir().resolve(m.digest().hex() + ".resume");
+  }
+
+  private void deleteResumeFile(Metainfo m) {
+    try {
+      Files.deleteIfExists(resumeFile(m));
+    } catch (IOException e) {
+      log.debug("cannot delete resume data of {}: {}", m.digest(), e.getMessage());
+    }
+  }
+
+  @Override
+  public Optional<TransferStats> stats(Digest digest) {
+    if (closed) {
+      return Optional.empty();
+    }
+    return call(() -> Optional.ofNullable(byDigest.get(digest)).map(Transfer::stats));
+  }
+
+  @Override
+  public void remove(Digest digest) {
+    requireStarted();
+    call(
+        () -> {
+          Transfer t = byDigest.get(digest);
+          if (t == null) {
+            return null;
+          }
+          if (t.completion != null && !t.completion.isDone()) {
+            t.completion.completeExceptionally(
+                new CancellationException("download of " + digest + " was cancelled"));
+          }
+          t.state = TransferStats.State.FAILED;
+          if (t.handle != null) {
+            t.retireHandle();
+            removeFromSession(t);
+          }
+          forget(t);
+          return null;
+        });
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (session != null) {
+      try {
+        CompletableFuture<Void> saved = call(this::requestResumeSaves);
+        saved.get(CLOSE_RESUME_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        log.warn("resume data not saved within {}", CLOSE_RESUME_WAIT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | RuntimeException e) {
+        log.warn("saving resume data on close failed", e);
+      }
+      call(
+          () -> {
+            for (Transfer t : transfers.values()) {
+              if (t.completion != null && !t.completion.isDone()) {
+                t.completion.completeExceptionally(
+                    new TorrentDownloadException(
+                        "torrent engine closed before " + t.metainfo.digest() + " finished"));
+              }
+            }
+            session.stop();
+            session = null;
+            return null;
+          });
+    }
+    loop.shutdownNow();
+    verifier.shutdownNow();
+  }
+
+  private CompletableFuture<Void> requestResumeSaves() {
+    resumeSavesOnClose = new CompletableFuture<>();
+    boolean any = false;
+    for (Transfer t : transfers.values()) {
+      if (t.handle != null
+          && (t.state == TransferStats.State.DOWNLOADING
+              || t.state == TransferStats.State.CHECKING)) {
+        t.resumeSaveOnClose = true;
+        any = true;
+        t.handle.saveResumeData(TorrentHandle.FLUSH_DISK_CACHE);
+      }
+    }
+    if (!any) {
+      resumeSavesOnClose.complete(null);
+    }
+    return resumeSavesOnClose;
+  }
+
+  // ---- plumbing ----
+
+  private void requireStarted() {
+    if (closed) {
+      throw new IllegalStateException("torrent engine is closed");
+    }
+    if (listenPort == 0) {
+      throw new IllegalStateException("torrent engine not started");
+    }
+  }
+
+  /** Runs {@code work} on the loop and waits for it. */
+  private <T> T call(Supplier<T> work) {
+    try {
+      return CompletableFuture.supplyAsync(work, loop).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  private static org.libtorrent4j.swig.sha1_hash sha1(InfoHash ih) {
+    return org.libtorrent4j.Sha1Hash.parseHex(ih.hex()).swig();
+  }
+
+  private static void writeAtomically(Path target, byte[] data) throws IOException {
+    Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+    try {
+      Files.write(tmp, data);
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
