@@ -28,16 +28,15 @@ final class PullCommand implements Callable<Integer> {
 
   @Mixin TorrentOptions options;
 
-  @Option(
-      names = "--squashed",
-      description = "Pull the squashed form of the image (one layer).")
+  @Option(names = "--squashed", description = "Pull the squashed form of the image (one layer).")
   boolean squashed;
 
   @Option(
       names = "--seed-after",
       defaultValue = "0",
       converter = DurationConverter.class,
-      description = "Keep seeding this long after the import, e.g. 10m (default: 0, as the original).")
+      description =
+          "Keep seeding this long after the import, e.g. 10m (default: 0, as the original).")
   Duration seedAfter;
 
   @Override
@@ -79,7 +78,12 @@ final class PullCommand implements Callable<Integer> {
                     + result.layersSkipped()
                     + " already present)";
             case ALREADY_PRESENT ->
-                reference + " is already in " + runtime.name() + " (image " + result.imageId() + ")";
+                reference
+                    + " is already in "
+                    + runtime.name()
+                    + " (image "
+                    + result.imageId()
+                    + ")";
           });
       if (!seedAfter.isZero() && setup.engine != null) {
         out.println("Seeding for " + seedAfter.toString().substring(2).toLowerCase() + "...");

@@ -16,7 +16,7 @@ final class Runtimes {
             o.containerdAddress.toString(),
             o.containerdNamespace,
             null,
-            null);
+            o.dockerHost);
     ContainerRuntimes.Selection selection = ContainerRuntimes.open(options, System.getenv());
     out.println("Runtime: " + selection.reason());
     return selection.runtime();

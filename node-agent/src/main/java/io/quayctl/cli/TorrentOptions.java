@@ -114,6 +114,21 @@ public final class TorrentOptions {
   String containerdNamespace;
 
   @Option(
+      names = "--docker-host",
+      paramLabel = "URL",
+      description =
+          "Docker engine address (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
+  String dockerHost;
+
+  @Option(
+      names = "--docker-config",
+      paramLabel = "DIR",
+      description =
+          "Docker CLI configuration directory holding config.json with registry credentials"
+              + " (default: $DOCKER_CONFIG, else ~/.docker).")
+  Path dockerConfig;
+
+  @Option(
       names = "--data-dir",
       paramLabel = "DIR",
       description =

@@ -16,10 +16,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The parts one {@code torrent pull} or {@code torrent seed} needs, wired from the flags: blob
@@ -93,7 +96,12 @@ final class TorrentSetup implements AutoCloseable {
     BlobStore store = FileBlobStore.open(o.dataDir().resolve("store"));
     RegistryClient registry = null;
     if (!o.skipWebSeed) {
-      CredentialProvider credentials = DockerCredentials.fromEnvironment();
+      Map<String, String> env = new HashMap<>(System.getenv());
+      if (o.dockerConfig != null) {
+        env.put("DOCKER_CONFIG", o.dockerConfig.toString());
+      }
+      CredentialProvider credentials =
+          DockerCredentials.fromEnvironment(env, Path.of(System.getProperty("user.home")));
       RegistryClient.Builder b = RegistryClient.builder().credentials(credentials);
       if (o.insecure) {
         b.plainHttp(reference.registry());

@@ -73,7 +73,10 @@ final class Transfers {
     private final ResolvedImage image;
 
     Reporter(
-        ImageDistributor distributor, ResolvedImage image, TorrentOptions options, PrintStream out) {
+        ImageDistributor distributor,
+        ResolvedImage image,
+        TorrentOptions options,
+        PrintStream out) {
       this.distributor = distributor;
       this.image = image;
       boolean tty = System.console() != null && !options.debug;

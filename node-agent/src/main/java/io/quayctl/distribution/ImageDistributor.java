@@ -180,8 +180,8 @@ public final class ImageDistributor implements AutoCloseable {
 
   /**
    * Makes every blob of the image present and verified in the store, fetching them concurrently,
-   * and leaves them seeding when a swarm is used. Fails with the first blob's error; blobs that
-   * did complete stay in the store.
+   * and leaves them seeding when a swarm is used. Fails with the first blob's error; blobs that did
+   * complete stay in the store.
    */
   public void fetch(ResolvedImage image) throws IOException {
     List<CompletableFuture<Path>> futures = new ArrayList<>();
@@ -245,7 +245,9 @@ public final class ImageDistributor implements AutoCloseable {
     return path;
   }
 
-  /** Seeds a verified blob and, on a host that read it from the registry, publishes its metainfo. */
+  /**
+   * Seeds a verified blob and, on a host that read it from the registry, publishes its metainfo.
+   */
   private void share(Digest digest, Path path) throws IOException {
     if (engine == null || !policy.usesSwarm()) {
       return;
@@ -313,8 +315,7 @@ public final class ImageDistributor implements AutoCloseable {
       } else {
         long done = store.contains(d) ? blob.size() : registryBytes;
         result.add(
-            new BlobProgress(
-                d.shortHex(), state, done, blob.size(), 0, 0, 0, 0, registryBytes));
+            new BlobProgress(d.shortHex(), state, done, blob.size(), 0, 0, 0, 0, registryBytes));
       }
     }
     return result;

@@ -30,6 +30,11 @@ public final class IndexClient {
     this.timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
   }
 
+  /** The index's base URI. */
+  public URI base() {
+    return base;
+  }
+
   /** Registers a blob's metainfo; returns the infohash (hex) the index computed. */
   public String putTorrent(String digest, byte[] torrent) throws IOException {
     HttpResponse<byte[]> r =

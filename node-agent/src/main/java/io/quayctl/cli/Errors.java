@@ -1,0 +1,89 @@
+package io.quayctl.cli;
+
+import io.quayctl.registry.RegistryException;
+import io.quayctl.runtime.RuntimeUnavailableException;
+import io.quayctl.store.DigestMismatchException;
+import io.quayctl.torrent.TorrentDownloadException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.FileSystemException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/** Turns failures into one clear line on stderr and a documented exit code; no stack traces. */
+public final class Errors implements IExecutionExceptionHandler {
+  private final boolean debug;
+
+  /** With {@code debug}, stack traces are printed as well. */
+  public Errors(boolean debug) {
+    this.debug = debug;
+  }
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parseResult) {
+    if (debug) {
+      e.printStackTrace(cmd.getErr());
+    }
+    cmd.getErr().println("quayctl: error: " + message(e));
+    return exitCode(e);
+  }
+
+  /** The exit code for an exception, see {@link ExitCode}. */
+  public static int exitCode(Throwable e) {
+    if (e instanceof RegistryException r) {
+      return switch (r.kind()) {
+        case NOT_FOUND -> ExitCode.NOT_FOUND;
+        case UNAUTHORIZED -> ExitCode.ACCESS_DENIED;
+        case UNREACHABLE -> ExitCode.UNREACHABLE;
+        case UNSUPPORTED -> ExitCode.UNSUPPORTED;
+        case PROTOCOL -> ExitCode.ERROR;
+      };
+    }
+    if (e instanceof DigestMismatchException) {
+      return ExitCode.VERIFICATION_FAILED;
+    }
+    if (e instanceof RuntimeUnavailableException) {
+      return ExitCode.RUNTIME_UNAVAILABLE;
+    }
+    if (e instanceof TorrentDownloadException) {
+      return ExitCode.UNREACHABLE;
+    }
+    if (e instanceof InterruptedIOException || e instanceof InterruptedException) {
+      return ExitCode.INTERRUPTED;
+    }
+    if (isDiskFull(e)) {
+      return ExitCode.DISK_FULL;
+    }
+    if (e instanceof UnsupportedOperationException) {
+      return ExitCode.UNSUPPORTED;
+    }
+    if (e instanceof IllegalArgumentException) {
+      return ExitCode.USAGE;
+    }
+    return ExitCode.ERROR;
+  }
+
+  private static boolean isDiskFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if ((t instanceof IOException || t instanceof FileSystemException)
+          && m != null
+          && m.contains("No space left on device")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String message(Throwable e) {
+    if (isDiskFull(e)) {
+      return "the disk holding the blob store is full (" + e.getMessage() + ")";
+    }
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    return m;
+  }
+}

@@ -1,0 +1,61 @@
+package io.quayctl.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** The root of the command tree. */
+@Command(
+    name = "quayctl",
+    description = "Peer-to-peer container image distribution over BitTorrent.",
+    mixinStandardHelpOptions = true,
+    versionProvider = QuayctlCommand.Version.class,
+    subcommands = {
+      VersionCommand.class,
+      QuayctlCommand.Docker.class,
+      QuayctlCommand.Rkt.class,
+      TrackerCommand.class
+    })
+public final class QuayctlCommand {
+
+  /** Supplies {@code --version}. */
+  static final class Version implements picocli.CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"quayctl " + VersionCommand.version()};
+    }
+  }
+
+  /** {@code quayctl docker}. */
+  @Command(
+      name = "docker",
+      description = "Docker images.",
+      mixinStandardHelpOptions = true,
+      subcommands = Torrent.class)
+  static final class Docker {}
+
+  /** {@code quayctl docker torrent}. */
+  @Command(
+      name = "torrent",
+      description = "Move images over BitTorrent.",
+      mixinStandardHelpOptions = true,
+      subcommands = {PullCommand.class, SeedCommand.class})
+  static final class Torrent {}
+
+  /** {@code quayctl rkt}: kept so that old scripts get a clear answer. */
+  @Command(
+      name = "rkt",
+      description = "rkt/ACI images (not supported yet).",
+      mixinStandardHelpOptions = true)
+  static final class Rkt implements Callable<Integer> {
+    @Parameters(arity = "0..*", hidden = true)
+    java.util.List<String> ignored;
+
+    @Override
+    public Integer call() {
+      throw new UnsupportedOperationException(
+          "rkt/ACI images are not supported yet; use 'quayctl docker torrent pull' with an OCI"
+              + " or Docker image");
+    }
+  }
+}

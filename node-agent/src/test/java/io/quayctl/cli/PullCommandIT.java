@@ -1,0 +1,195 @@
+package io.quayctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quayctl.Quayctl;
+import io.quayctl.registry.MediaTypes;
+import io.quayctl.registry.Platform;
+import io.quayctl.testing.DockerDaemon;
+import io.quayctl.testing.ImageFixtures;
+import io.quayctl.testing.ImageFixtures.Image;
+import io.quayctl.testing.RegistryFront;
+import io.quayctl.testing.RegistryServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code quayctl docker torrent pull} from a real registry with auth into a real dockerd. */
+class PullCommandIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static RegistryServer registry;
+  private static DockerDaemon docker;
+  private static Path dockerConfig;
+
+  @BeforeAll
+  static void start(@TempDir Path tmp) throws Exception {
+    registry = RegistryServer.basic("alice", "s3cret");
+    docker = DockerDaemon.start();
+    dockerConfig = tmp.resolve("docker-config");
+    Files.createDirectories(dockerConfig);
+    String auth =
+        java.util.Base64.getEncoder()
+            .encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
+    Files.writeString(
+        dockerConfig.resolve("config.json"),
+        "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"" + auth + "\"}}}");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (docker != null) {
+      docker.close();
+    }
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  record Run(int exit, String out, String err) {}
+
+  private static Run quayctl(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int exit = Quayctl.run(false, args);
+      return new Run(
+          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  private static List<String> pullArgs(String ref, Path dataDir, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "docker",
+                "torrent",
+                "pull",
+                ref,
+                "--runtime",
+                "docker",
+                "--docker-host",
+                docker.host(),
+                "--data-dir",
+                dataDir.toString(),
+                "--docker-config",
+                dockerConfig.toString()));
+    args.addAll(List.of(extra));
+    return args;
+  }
+
+  @Test
+  void pullsTheRightPlatformOfATwoPlatformImageWithAuthIntoDocker(@TempDir Path data)
+      throws Exception {
+    Image amd64 = ImageFixtures.image("app", 2, 64 * 1024, Platform.parse("linux/amd64"));
+    Image arm64 = ImageFixtures.image("app", 2, 64 * 1024, Platform.parse("linux/arm64/v8"));
+    ImageFixtures.pushIndex(
+        registry, "team/app", "2.0", MediaTypes.OCI_INDEX, List.of(amd64, arm64));
+    String ref = registry.host() + "/team/app:2.0";
+
+    Run run = quayctl(pullArgs(ref, data, "--platform", "linux/arm64/v8").toArray(String[]::new));
+
+    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(0);
+    assertThat(run.out()).contains("Imported " + ref);
+    JsonNode inspect = JSON.readTree(docker.docker("image", "inspect", ref).orThrow()).get(0);
+    assertThat(inspect.get("Id").asText()).isEqualTo(arm64.configDigest().toString());
+    assertThat(inspect.get("RepoTags").toString()).contains(ref);
+    List<String> layers = new ArrayList<>();
+    inspect.get("RootFS").get("Layers").forEach(l -> layers.add(l.asText()));
+    assertThat(layers)
+        .containsExactlyElementsOf(
+            arm64.layers().stream().map(l -> l.diffId().toString()).toList());
+
+    Run again = quayctl(pullArgs(ref, data, "--platform", "linux/arm64/v8").toArray(String[]::new));
+    assertThat(again.exit()).isEqualTo(0);
+    assertThat(again.out()).contains("is already in docker");
+  }
+
+  @Test
+  void wrongCredentialsGiveAClearErrorAndExitCode(@TempDir Path data) throws Exception {
+    Image image = ImageFixtures.image("denied", 1, 4096, Platform.current());
+    ImageFixtures.push(registry, "team/denied", "1", image);
+    Path badConfig = data.resolve("bad");
+    Files.createDirectories(badConfig);
+    Files.writeString(
+        badConfig.resolve("config.json"),
+        "{\"auths\":{\""
+            + registry.host()
+            + "\":{\"auth\":\""
+            + java.util.Base64.getEncoder()
+                .encodeToString("alice:wrong".getBytes(StandardCharsets.UTF_8))
+            + "\"}}}");
+    Path saved = dockerConfig;
+    dockerConfig = badConfig;
+    try {
+      Run run =
+          quayctl(
+              pullArgs(registry.host() + "/team/denied:1", data.resolve("d"))
+                  .toArray(String[]::new));
+      assertThat(run.exit()).isEqualTo(ExitCode.ACCESS_DENIED);
+      assertThat(run.err()).startsWith("quayctl: error: access denied").doesNotContain("Exception");
+    } finally {
+      dockerConfig = saved;
+    }
+  }
+
+  @Test
+  void badReferenceIsAUsageErrorWithoutStackTrace(@TempDir Path data) {
+    Run run = quayctl(pullArgs("Bad/UPPER:case", data).toArray(String[]::new));
+    assertThat(run.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains("uppercase").doesNotContain("\tat ");
+  }
+
+  @Test
+  void tamperedBlobFailsWithDigestMismatchAndNothingIsImportedOrStored(@TempDir Path data)
+      throws Exception {
+    Image image = ImageFixtures.image("tampered", 2, 32 * 1024, Platform.current());
+    ImageFixtures.push(registry, "team/tampered", "1", image);
+    Run run;
+    String ref;
+    try (RegistryFront front = RegistryFront.start(registry)) {
+      front.tamper(image.layers().get(1).digest());
+      ref = front.host() + "/team/tampered:1";
+      String auth =
+          java.util.Base64.getEncoder()
+              .encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
+      Files.writeString(
+          dockerConfig.resolve("config.json"),
+          "{\"auths\":{\""
+              + registry.host()
+              + "\":{\"auth\":\""
+              + auth
+              + "\"},\""
+              + front.host()
+              + "\":{\"auth\":\""
+              + auth
+              + "\"}}}");
+      run = quayctl(pullArgs(ref, data).toArray(String[]::new));
+    }
+
+    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCode.VERIFICATION_FAILED);
+    assertThat(run.err()).contains("digest mismatch for " + image.layers().get(1).digest());
+    assertThat(docker.docker("image", "inspect", ref).exitCode()).isNotZero();
+    try (Stream<Path> blobs = Files.list(data.resolve("store/blobs/sha256"))) {
+      assertThat(blobs.map(p -> p.getFileName().toString()))
+          .doesNotContain(image.layers().get(1).digest().hex());
+    }
+  }
+}
