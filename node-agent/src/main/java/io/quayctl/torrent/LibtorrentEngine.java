@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -106,12 +105,6 @@ public final class LibtorrentEngine implements TorrentEngine {
   private CompletableFuture<Void> resumeSavesOnClose;
   private volatile int listenPort;
 
-  /**
-   * {@code ip:port} of every web seed in use; read by the alert thread to pick out web-seed blocks
-   * (web seeds get a peer id like any peer, so their endpoint is what identifies them).
-   */
-  private final Set<String> webSeedEndpoints = ConcurrentHashMap.newKeySet();
-
   private volatile boolean closed;
 
   /** Events the loop consumes; produced from alerts, the verifier and the engine's own calls. */
@@ -135,7 +128,7 @@ public final class LibtorrentEngine implements TorrentEngine {
 
   private record ResumeRejected(InfoHash infoHash, String message) implements Event {}
 
-  private record WebSeedBlock(InfoHash infoHash, String endpoint, int piece, int block)
+  private record BlockReceived(InfoHash infoHash, String endpoint, int piece, int block)
       implements Event {}
 
   private record Verified(InfoHash infoHash, Path blob, IOException error) implements Event {}
@@ -153,14 +146,12 @@ public final class LibtorrentEngine implements TorrentEngine {
     boolean removalRequested;
     boolean resumeSaveOnClose;
     final List<URI> trackers = new ArrayList<>();
-    // Counters of handles that were replaced (download, then seed), and of this handle.
-    long baseFromPeers;
-    long baseFromWebSeed;
-    long baseUploaded;
-    long payloadDownloaded;
-    long uploaded;
-    long webSeedBytes;
+    long fromPeers;
+    long fromWebSeed;
     String webSeedEndpoint;
+    // Uploads of handles that were replaced (download, then seed), and of this handle.
+    long baseUploaded;
+    long uploaded;
     long have;
     long failedBytes;
     int hashFailures;
@@ -175,13 +166,8 @@ public final class LibtorrentEngine implements TorrentEngine {
 
     /** Folds the current handle's counters into the base before the handle goes away. */
     void retireHandle() {
-      long web = webSeedBytes;
-      baseFromWebSeed += web;
-      baseFromPeers += Math.max(0, payloadDownloaded - web);
       baseUploaded += uploaded;
-      payloadDownloaded = 0;
       uploaded = 0;
-      webSeedBytes = 0;
       downloadRate = 0;
       uploadRate = 0;
       peers = List.of();
@@ -189,14 +175,13 @@ public final class LibtorrentEngine implements TorrentEngine {
     }
 
     TransferStats stats() {
-      long web = webSeedBytes;
       return new TransferStats(
           metainfo.digest(),
           state,
           metainfo.length(),
           have,
-          baseFromPeers + Math.max(0, payloadDownloaded - web),
-          baseFromWebSeed + web,
+          fromPeers,
+          fromWebSeed,
           baseUploaded + uploaded,
           failedBytes,
           downloadRate,
@@ -370,17 +355,12 @@ public final class LibtorrentEngine implements TorrentEngine {
     if (!(alert instanceof TorrentAlert<?> ta)) {
       return null;
     }
-    String blockSource = null;
-    if (alert instanceof BlockFinishedAlert a) {
-      // Only blocks from web seeds are counted by source; the rest is peer payload.
-      blockSource = endpointKey(a.endpoint().address().toString(), a.endpoint().port());
-      if (!webSeedEndpoints.contains(blockSource)) {
-        return null;
-      }
-    }
     InfoHash ih = InfoHash.parse(ta.handle().infoHash().toHex());
     if (alert instanceof BlockFinishedAlert a) {
-      return new WebSeedBlock(ih, blockSource, a.pieceIndex(), a.blockIndex());
+      // Bytes are counted by block as they arrive: libtorrent's own payload counters are updated
+      // once a second and lose a short download entirely.
+      String source = endpointKey(a.endpoint().address().toString(), a.endpoint().port());
+      return new BlockReceived(ih, source, a.pieceIndex(), a.blockIndex());
     }
     if (alert instanceof SaveResumeDataAlert a) {
       return new ResumeData(ih, AddTorrentParams.writeResumeDataBuf(a.params()));
@@ -442,9 +422,13 @@ public final class LibtorrentEngine implements TorrentEngine {
       } else if (e instanceof ResumeDataFailed r) {
         log.debug("resume data of {} not saved: {}", t.metainfo.digest(), r.message());
         resumeSaveDone(t);
-      } else if (e instanceof WebSeedBlock w) {
-        if (w.endpoint().equals(t.webSeedEndpoint)) {
-          t.webSeedBytes += blockBytes(t.metainfo, w.piece(), w.block());
+      } else if (e instanceof BlockReceived b) {
+        long bytes = blockBytes(t.metainfo, b.piece(), b.block());
+        // A web seed gets a peer id like any peer; its endpoint is what identifies it.
+        if (b.endpoint().equals(t.webSeedEndpoint)) {
+          t.fromWebSeed += bytes;
+        } else {
+          t.fromPeers += bytes;
         }
       } else if (e instanceof HashFailed h) {
         t.hashFailures++;
@@ -508,8 +492,8 @@ public final class LibtorrentEngine implements TorrentEngine {
     log.info(
         "{}: downloaded and verified ({} bytes from peers, {} from the web seed)",
         t.metainfo.digest(),
-        t.baseFromPeers,
-        t.baseFromWebSeed);
+        t.fromPeers,
+        t.fromWebSeed);
     CompletableFuture<Path> completion = t.completion;
     if (t.request.seedWhenDone()) {
       try {
@@ -627,7 +611,6 @@ public final class LibtorrentEngine implements TorrentEngine {
   private void poll(Transfer t) {
     TorrentStatus st = t.handle.status();
     t.have = st.totalWantedDone();
-    t.payloadDownloaded = st.totalPayloadDownload();
     t.uploaded = st.totalPayloadUpload();
     t.failedBytes = st.totalFailedBytes();
     t.downloadRate = st.downloadPayloadRate();
@@ -791,9 +774,6 @@ public final class LibtorrentEngine implements TorrentEngine {
           t.state = TransferStats.State.CHECKING;
           t.trackers.addAll(request.trackers());
           t.webSeedEndpoint = webSeedEndpoint;
-          if (webSeedEndpoint != null) {
-            webSeedEndpoints.add(webSeedEndpoint);
-          }
           Path partial = store.partialPath(m.digest());
           t.dataPath = partial;
           try {

@@ -69,7 +69,8 @@ class Aria2InteropIT {
     Path seedDir = Files.createDirectories(tmp.resolve("aria2-seed"));
     Files.copy(blob.path(), seedDir.resolve(blob.metainfo().fileName()));
     Path torrent = Files.write(tmp.resolve("blob.torrent"), blob.metainfo().bytes());
-    try (Aria2 aria2 = Aria2.seed(torrent, seedDir, tracker.announceUrl())) {
+    Aria2 aria2 = Aria2.seed(torrent, seedDir, tracker.announceUrl());
+    try {
       Download d =
           engine.download(
               DownloadRequest.of(blob.metainfo(), List.of(URI.create(tracker.announceUrl()))));
@@ -77,6 +78,8 @@ class Aria2InteropIT {
       assertThat(Files.readAllBytes(result)).isEqualTo(blob.content());
       TransferStats stats = engine.stats(blob.digest()).orElseThrow();
       assertThat(stats.fromPeers()).isGreaterThanOrEqualTo(blob.content().length);
+    } finally {
+      aria2.close();
     }
   }
 }
