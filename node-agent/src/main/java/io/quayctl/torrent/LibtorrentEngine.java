@@ -432,6 +432,7 @@ public final class LibtorrentEngine implements TorrentEngine {
         }
       } else if (e instanceof HashFailed h) {
         t.hashFailures++;
+        t.failedBytes += pieceBytes(t.metainfo, h.piece());
         log.debug("{}: piece {} failed its hash check", t.metainfo.digest(), h.piece());
       } else if (e instanceof PeerBanned b) {
         if (t.banned.add(b.endpoint())) {
@@ -600,19 +601,23 @@ public final class LibtorrentEngine implements TorrentEngine {
     }
   }
 
+  /** Size of a piece; the last one may be shorter. */
+  private static long pieceBytes(Metainfo m, int piece) {
+    return Math.max(0, Math.min(m.pieceLength(), m.length() - (long) piece * m.pieceLength()));
+  }
+
   /** Size of a 16 KiB request block; the last block of the last piece may be shorter. */
   private static long blockBytes(Metainfo m, int piece, int block) {
-    long pieceStart = (long) piece * m.pieceLength();
-    long pieceSize = Math.min(m.pieceLength(), m.length() - pieceStart);
-    return Math.max(0, Math.min(BLOCK_SIZE, pieceSize - (long) block * BLOCK_SIZE));
+    return Math.max(0, Math.min(BLOCK_SIZE, pieceBytes(m, piece) - (long) block * BLOCK_SIZE));
   }
 
   /** Refreshes a transfer's counters from libtorrent. */
   private void poll(Transfer t) {
     TorrentStatus st = t.handle.status();
-    t.have = st.totalWantedDone();
+    if (t.state != TransferStats.State.SEEDING) {
+      t.have = st.totalWantedDone();
+    }
     t.uploaded = st.totalPayloadUpload();
-    t.failedBytes = st.totalFailedBytes();
     t.downloadRate = st.downloadPayloadRate();
     t.uploadRate = st.uploadPayloadRate();
     if (t.state == TransferStats.State.CHECKING || t.state == TransferStats.State.DOWNLOADING) {
@@ -666,12 +671,12 @@ public final class LibtorrentEngine implements TorrentEngine {
 
   /** Drops a transfer from the engine's books (its torrent is out of the session or leaving). */
   private void forget(Transfer t) {
-    if (t.removalRequested) {
-      // Keep it until libtorrent confirms, so a re-added torrent is not confused with this one.
-      return;
-    }
-    transfers.remove(t.metainfo.infoHash());
     byDigest.remove(t.metainfo.digest(), t);
+    if (!t.removalRequested) {
+      // Otherwise kept by infohash until libtorrent confirms the removal, so that its alerts are
+      // not taken for those of a torrent added again.
+      transfers.remove(t.metainfo.infoHash());
+    }
   }
 
   // ---- public operations, run on the loop ----
@@ -712,6 +717,7 @@ public final class LibtorrentEngine implements TorrentEngine {
     }
     t.dataPath = blob;
     t.state = TransferStats.State.SEEDING;
+    t.have = t.metainfo.length();
     // Seed mode: the store verified the blob; libtorrent checks each piece on first upload.
     torrent_flags_t flags = TorrentFlags.SEED_MODE;
     t.handle = add(t, blob, null, null, List.of(), flags);

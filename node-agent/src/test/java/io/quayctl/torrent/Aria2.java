@@ -25,9 +25,19 @@ final class Aria2 implements AutoCloseable {
    * makes a corrupt peer), announcing to {@code tracker}.
    */
   static Aria2 seed(Path torrent, Path dir, String tracker) throws IOException {
+    return seed(torrent, dir, tracker, "127.0.0.1");
+  }
+
+  /**
+   * Like {@link #seed(Path, Path, String)}, with every socket bound to {@code address} (another
+   * loopback address stands for another host: libtorrent's ban of a corrupt peer reaches every peer
+   * at its IP).
+   */
+  static Aria2 seed(Path torrent, Path dir, String tracker, String address) throws IOException {
     return start(
         dir,
         List.of(
+            "--interface=" + address,
             "--bt-seed-unverified=true",
             "--check-integrity=false",
             "--seed-ratio=0.0",
