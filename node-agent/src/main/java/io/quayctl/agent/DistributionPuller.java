@@ -245,6 +245,13 @@ public final class DistributionPuller implements Puller {
         ResolvedImage resolved = d.resolve(reference, platform);
         checkDigest(resolved);
         image = resolved;
+        if (resolver) {
+          // Report at once, without infohashes: workers start waiting for each blob's metainfo
+          // while this bastion is still fetching, so the fan-out overlaps the registry fetch.
+          events.accept(
+              new PullEvent.Resolved(
+                  resolved.manifestDigest().toString(), unhashedLayers(resolved)));
+        }
         phase(NodeImagePhase.Pulling);
         d.fetch(resolved);
         if (resolver) {
@@ -295,6 +302,14 @@ public final class DistributionPuller implements Puller {
                 + ", but this ImagePull resolved to "
                 + want);
       }
+    }
+
+    private static List<Layer> unhashedLayers(ResolvedImage resolved) {
+      List<Layer> out = new ArrayList<>();
+      for (Descriptor layer : resolved.uniqueLayers()) {
+        out.add(new Layer(layer.digest().toString(), layer.size(), null));
+      }
+      return out;
     }
 
     private List<Layer> layers(ResolvedImage resolved, IndexClient index) throws IOException {

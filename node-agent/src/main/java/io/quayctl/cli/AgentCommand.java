@@ -167,10 +167,11 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(
       names = "--swarm-wait",
-      defaultValue = "2m",
+      defaultValue = "10m",
       converter = DurationConverter.class,
       description =
-          "How long a worker waits for the index or a peer to offer a blob (default:"
+          "How long a worker waits for the index or a peer to offer a blob; a bastion may still"
+              + " be fetching it from the registry (default:"
               + " ${DEFAULT-VALUE}).")
   Duration swarmWait;
 

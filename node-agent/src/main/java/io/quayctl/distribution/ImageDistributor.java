@@ -85,6 +85,7 @@ public final class ImageDistributor implements AutoCloseable {
   private final ExecutorService workers;
   private final Map<Digest, AtomicLong> fromRegistry = new ConcurrentHashMap<>();
   private final Map<Digest, String> states = new ConcurrentHashMap<>();
+  private final ExecutorService registryFetches;
 
   /**
    * A distributor; {@code registry} and {@code webSeed} are null on hosts without registry access,
@@ -112,6 +113,17 @@ public final class ImageDistributor implements AutoCloseable {
     this.store = store;
     this.policy = policy;
     this.clock = clock;
+    // With peers waiting, fetch from the registry one blob at a time in manifest order: each
+    // blob is then complete (and shared) as early as possible, so the fan-out overlaps the
+    // registry transfer. Without a swarm, a few parallel requests hide per-request latency.
+    this.registryFetches =
+        Executors.newFixedThreadPool(
+            policy.usesSwarm() ? 1 : 3,
+            r -> {
+              Thread t = new Thread(r, "registry-fetch");
+              t.setDaemon(true);
+              return t;
+            });
     this.workers =
         Executors.newCachedThreadPool(
             r -> {
@@ -200,50 +212,69 @@ public final class ImageDistributor implements AutoCloseable {
   }
 
   /**
-   * Makes every blob of the image present and verified in the store, fetching them concurrently,
-   * and leaves them seeding when a swarm is used. Fails with the first blob's error; blobs that did
-   * complete stay in the store.
+   * Makes every blob of the image present and verified in the store and leaves them seeding when a
+   * swarm is used. Swarm downloads run concurrently; registry fetches run in manifest order on
+   * their own threads (see {@link #registryFetches}). Fails with the first blob's error; blobs that
+   * did complete stay in the store.
    */
   public void fetch(ResolvedImage image) throws IOException {
     List<CompletableFuture<Path>> futures = new ArrayList<>();
     for (Descriptor blob : blobs(image)) {
-      CompletableFuture<Path> f = new CompletableFuture<>();
-      workers.execute(
-          () -> {
-            try {
-              f.complete(fetchBlob(image.reference(), blob));
-            } catch (Throwable t) {
-              states.put(blob.digest(), "failed");
-              f.completeExceptionally(t);
-            }
-          });
-      futures.add(f);
+      Digest digest = blob.digest();
+      Optional<Path> present = store.find(digest);
+      if (present.isPresent()) {
+        states.put(digest, "present");
+        share(digest, present.get());
+        continue;
+      }
+      Optional<Metainfo> metainfo = policy.usesSwarm() ? indexedMetainfo(digest) : Optional.empty();
+      boolean fromRegistryDirectly = metainfo.isEmpty() && policy.registryAllowed();
+      states.put(digest, fromRegistryDirectly ? "queued" : "waiting");
+      futures.add(
+          submit(
+              fromRegistryDirectly ? registryFetches : workers,
+              blob,
+              () ->
+                  fromRegistryDirectly
+                      ? fetchFromRegistry(image.reference(), blob)
+                      : download(image.reference(), blob, metainfo)));
     }
     for (CompletableFuture<Path> f : futures) {
       await(f);
     }
   }
 
-  private Path fetchBlob(ImageReference repository, Descriptor blob) throws IOException {
+  private interface BlobTask {
+    Path run() throws IOException;
+  }
+
+  private CompletableFuture<Path> submit(ExecutorService executor, Descriptor blob, BlobTask task) {
+    CompletableFuture<Path> f = new CompletableFuture<>();
+    executor.execute(
+        () -> {
+          try {
+            f.complete(task.run());
+          } catch (Throwable t) {
+            states.put(blob.digest(), "failed");
+            f.completeExceptionally(t);
+          }
+        });
+    return f;
+  }
+
+  private Path fetchFromRegistry(ImageReference repository, Descriptor blob) throws IOException {
     Digest digest = blob.digest();
-    Optional<Path> present = store.find(digest);
-    if (present.isPresent()) {
-      states.put(digest, "present");
-      share(digest, present.get());
-      return present.get();
-    }
-    Optional<Metainfo> metainfo = policy.usesSwarm() ? indexedMetainfo(digest) : Optional.empty();
-    if (metainfo.isEmpty() && policy.registryAllowed()) {
-      states.put(digest, "registry");
-      AtomicLong counter = fromRegistry.computeIfAbsent(digest, d -> new AtomicLong());
-      Path path = registry.fetch(repository, blob, store, (d, n) -> counter.addAndGet(n));
-      share(digest, path);
-      return path;
-    }
-    if (metainfo.isEmpty()) {
-      metainfo = Optional.of(awaitMetainfo(repository, digest));
-    }
-    Metainfo meta = metainfo.get();
+    states.put(digest, "registry");
+    AtomicLong counter = fromRegistry.computeIfAbsent(digest, d -> new AtomicLong());
+    Path path = registry.fetch(repository, blob, store, (d, n) -> counter.addAndGet(n));
+    share(digest, path);
+    return path;
+  }
+
+  private Path download(ImageReference repository, Descriptor blob, Optional<Metainfo> indexed)
+      throws IOException {
+    Digest digest = blob.digest();
+    Metainfo meta = indexed.isPresent() ? indexed.get() : awaitMetainfo(repository, digest);
     if (meta.length() != blob.size()) {
       throw new IOException(
           "the index's metainfo for blob "
@@ -363,6 +394,7 @@ public final class ImageDistributor implements AutoCloseable {
 
   @Override
   public void close() {
+    registryFetches.shutdownNow();
     workers.shutdownNow();
   }
 
