@@ -7,6 +7,7 @@ import io.quayctl.api.v1alpha1.NodeImageEntryStatus;
 import io.quayctl.api.v1alpha1.NodeImagePhase;
 import io.quayctl.kube.NodeImageStatusWriter;
 import io.quayctl.kube.NodeImageWatcher;
+import io.quayctl.registry.Digest;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,21 +44,41 @@ public final class Agent implements AutoCloseable {
   private final Map<String, PullJob> jobs = new HashMap<>();
   private final Map<String, Instant> started = new HashMap<>();
   private final Map<String, Transfer> counted = new HashMap<>();
+  private final BlobEvictor evictor;
+  private boolean specSeen;
+  private boolean evictionDue;
+  private Instant nextEviction;
   private volatile Instant lastTick;
   private volatile boolean running;
   private Thread loop;
 
-  /** An agent for {@code config.nodeName()}, talking to the API server through {@code client}. */
+  /** An agent for {@code config.nodeName()} that leaves the blob store's size alone. */
   public Agent(
       AgentConfig config,
       KubernetesClient client,
       Puller puller,
       AgentMetrics metrics,
       Clock clock) {
+    this(config, client, puller, metrics, clock, null);
+  }
+
+  /**
+   * An agent for {@code config.nodeName()}, talking to the API server through {@code client}; with
+   * an {@code evictor}, the blob store is kept within its limit (checked every {@link
+   * BlobEvictor#interval()} and whenever an entry goes or finishes its work).
+   */
+  public Agent(
+      AgentConfig config,
+      KubernetesClient client,
+      Puller puller,
+      AgentMetrics metrics,
+      Clock clock,
+      BlobEvictor evictor) {
     this.config = config;
     this.puller = puller;
     this.metrics = metrics;
     this.clock = clock;
+    this.evictor = evictor;
     this.states = new EntryStates(clock);
     this.watcher =
         new NodeImageWatcher(client, config.nodeName(), ni -> post(() -> onNodeImage(ni)));
@@ -70,6 +91,7 @@ public final class Agent implements AutoCloseable {
     puller.start();
     running = true;
     lastTick = clock.instant();
+    nextEviction = lastTick;
     loop = new Thread(this::runLoop, "agent-loop");
     loop.setDaemon(true);
     loop.start();
@@ -125,11 +147,16 @@ public final class Agent implements AutoCloseable {
         nodeImage.map(NodeImage::getSpec).map(s -> s.getImages()).orElse(List.of());
     List<NodeImageEntryStatus> reported =
         nodeImage.map(NodeImage::getStatus).map(s -> s.getImages()).orElse(List.of());
+    specSeen = true;
     execute(states.onSpec(entries, reported));
   }
 
   private void onJobEvent(JobId id, PullEvent event) {
     boolean current = states.isCurrent(id);
+    PullJob job = jobs.get(id.key());
+    if (job != null) {
+      states.onBlobs(id, job.blobs());
+    }
     List<EntryStates.Command> commands = states.onEvent(id, event);
     if (current) {
       if (event instanceof PullEvent.Done) {
@@ -138,6 +165,7 @@ public final class Agent implements AutoCloseable {
           metrics.pullSucceeded(Duration.between(t0, clock.instant()).toMillis() / 1000.0);
         }
         log.info("{} attempt {}: image ready, seeding", id.key(), id.attempt());
+        evictionDue = true;
       } else if (event instanceof PullEvent.Failed f) {
         metrics.pullFailed(f);
       }
@@ -154,6 +182,7 @@ public final class Agent implements AutoCloseable {
       }
       Transfer t = job.transfer();
       states.onTransfer(id, t);
+      states.onBlobs(id, job.blobs());
       Transfer before = counted.getOrDefault(id.key(), Transfer.NONE);
       metrics.downloaded(
           Math.max(0, t.fromPeers() - before.fromPeers()),
@@ -162,6 +191,39 @@ public final class Agent implements AutoCloseable {
     }
     execute(states.onTick());
     metrics.swarm(puller.swarm());
+    evictIfDue();
+  }
+
+  /**
+   * Runs the evictor when an entry went or finished, or its interval passed, and every entry's
+   * blobs are known. Not before the watch has delivered this node's NodeImage: until then nothing
+   * is known to be needed, which is not the same as nothing being needed. Here on the loop thread
+   * no job can start between the choice of what is in use and the deletion.
+   */
+  private void evictIfDue() {
+    if (evictor == null || !specSeen || (!evictionDue && clock.instant().isBefore(nextEviction))) {
+      return;
+    }
+    Optional<Set<String>> needed = states.blobsInUse();
+    if (needed.isEmpty()) {
+      log.debug("store check deferred: an entry has not resolved its image yet");
+      return;
+    }
+    Set<Digest> inUse = new HashSet<>();
+    for (String d : needed.get()) {
+      try {
+        inUse.add(Digest.parse(d));
+      } catch (IllegalArgumentException e) {
+        // Not a sha256 digest: no file of the store can be named by it.
+      }
+    }
+    evictionDue = false;
+    nextEviction = clock.instant().plus(evictor.interval());
+    try {
+      metrics.store(evictor.run(inUse), evictor.limitBytes());
+    } catch (IOException e) {
+      log.warn("cannot check the blob store's size: {}", e.toString());
+    }
   }
 
   private void report() {
@@ -178,6 +240,7 @@ public final class Agent implements AutoCloseable {
         PullJob job = jobs.remove(stop.key());
         started.remove(stop.key());
         counted.remove(stop.key());
+        evictionDue = true;
         if (job != null) {
           Set<String> stillNeeded = new HashSet<>();
           jobs.values().forEach(j -> stillNeeded.addAll(j.blobs()));

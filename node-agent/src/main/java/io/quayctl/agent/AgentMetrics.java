@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.quayctl.api.v1alpha1.NodeImagePhase;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The agent's Prometheus metrics. The loop thread feeds them; scrapes read the last values. Byte
@@ -18,8 +19,11 @@ public final class AgentMetrics {
   private final Counter pulls;
   private final Counter importFailures;
   private final Histogram pullDuration;
+  private final Counter evictedBytes;
+  private final Counter evictedFiles;
   private volatile Puller.SwarmSnapshot swarm = Puller.SwarmSnapshot.NONE;
   private volatile Map<NodeImagePhase, Integer> entries = Map.of();
+  private volatile StoreUsage store;
   private long uploadedSeen;
 
   /** Registers the metrics in {@code registry}. */
@@ -52,6 +56,31 @@ public final class AgentMetrics {
             .help("From the start of an attempt until the image is verified and imported")
             .classicUpperBounds(1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
             .register(registry);
+    evictedBytes =
+        Counter.builder()
+            .name("quayctl_agent_evicted_bytes_total")
+            .help("Bytes of blobs and stale partial downloads deleted to keep within --store-limit")
+            .register(registry);
+    evictedFiles =
+        Counter.builder()
+            .name("quayctl_agent_evicted_files_total")
+            .help("Blobs and stale partial downloads deleted to keep within --store-limit")
+            .register(registry);
+    GaugeWithCallback.builder()
+        .name("quayctl_agent_store_bytes")
+        .help("Bytes in the blob store, partial downloads included, as of the last check")
+        .callback(cb -> ifMeasured(u -> cb.call(u.bytes())))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("quayctl_agent_store_limit_bytes")
+        .help("The blob store's limit (--store-limit)")
+        .callback(cb -> ifMeasured(u -> cb.call(u.limit())))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("quayctl_agent_store_over_limit_bytes")
+        .help("Bytes over --store-limit that cannot be evicted because entries need them")
+        .callback(cb -> ifMeasured(u -> cb.call(u.overLimit())))
+        .register(registry);
     GaugeWithCallback.builder()
         .name("quayctl_agent_active_torrents")
         .help("Blobs being downloaded or seeded")
@@ -100,6 +129,26 @@ public final class AgentMetrics {
   void entries(Map<NodeImagePhase, Integer> byPhase) {
     entries = new EnumMap<>(byPhase.isEmpty() ? Map.of(NodeImagePhase.Pending, 0) : byPhase);
   }
+
+  /** Records what a store check found and deleted. */
+  void store(BlobEvictor.Result result, long limit) {
+    if (result.evictedBytes() > 0) {
+      evictedBytes.inc(result.evictedBytes());
+    }
+    if (result.evictedFiles() > 0) {
+      evictedFiles.inc(result.evictedFiles());
+    }
+    store = new StoreUsage(result.storeBytes(), limit, result.shortfall());
+  }
+
+  private void ifMeasured(Consumer<StoreUsage> report) {
+    StoreUsage now = store;
+    if (now != null) {
+      report.accept(now);
+    }
+  }
+
+  private record StoreUsage(long bytes, long limit, long overLimit) {}
 
   /** Records a finished attempt. */
   void pullSucceeded(double seconds) {

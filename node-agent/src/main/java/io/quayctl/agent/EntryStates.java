@@ -10,10 +10,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The state of every NodeImage entry of this node, as plain objects: fed the spec, job events and
@@ -26,6 +28,9 @@ import java.util.Optional;
  * disappears is stopped and its status element dropped. An agent that restarts picks up what its
  * predecessor reported for the same uid and attempt: Complete and Failed stay as they are, an entry
  * that had its image goes on reporting Seeding while the job re-checks the blobs.
+ *
+ * <p>It also keeps which blobs each entry holds, for eviction: an entry's blobs are in use for as
+ * long as the entry is in the spec, whatever its phase ({@link #blobsInUse}).
  */
 final class EntryStates {
 
@@ -55,6 +60,7 @@ final class EntryStates {
     String message;
     String resolvedDigest;
     List<Layer> layers = List.of();
+    Set<String> blobs = Set.of();
     Transfer transfer = Transfer.NONE;
     Instant seedUntil;
     NodeImageEntryStatus lastReport;
@@ -201,6 +207,39 @@ final class EntryStates {
     if (s != null && s.id.equals(id) && s.phase != NodeImagePhase.Complete) {
       s.transfer = t;
     }
+  }
+
+  /**
+   * Records the digests of the blobs a job holds (config and layers, once resolved). Kept after the
+   * job stops, while the entry exists, so a Complete or Failed entry's blobs stay protected.
+   */
+  void onBlobs(JobId id, Set<String> blobs) {
+    State s = states.get(id.key());
+    if (s != null && s.id.equals(id) && !blobs.isEmpty()) {
+      s.blobs = Set.copyOf(blobs);
+    }
+  }
+
+  /**
+   * The digests every entry of the spec needs, whatever its phase: what its job reported, and the
+   * layers it reports. Empty while an entry that is still working has not resolved its image: its
+   * job may be about to use any blob in the store, so nothing may be evicted yet.
+   */
+  Optional<Set<String>> blobsInUse() {
+    Set<String> out = new LinkedHashSet<>();
+    for (State s : states.values()) {
+      boolean working = s.phase != NodeImagePhase.Complete && s.phase != NodeImagePhase.Failed;
+      if (working && s.blobs.isEmpty()) {
+        return Optional.empty();
+      }
+      out.addAll(s.blobs);
+      for (Layer l : s.layers) {
+        if (l.getDigest() != null) {
+          out.add(l.getDigest());
+        }
+      }
+    }
+    return Optional.of(out);
   }
 
   /** Ends seeding whose time is up. */
