@@ -10,6 +10,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.quayctl.agent.Agent;
 import io.quayctl.agent.AgentConfig;
 import io.quayctl.agent.AgentMetrics;
+import io.quayctl.agent.BlobEvictor;
 import io.quayctl.agent.DistributionPuller;
 import io.quayctl.agent.RuntimeConnector;
 import io.quayctl.api.v1alpha1.NodeRole;
@@ -17,7 +18,7 @@ import io.quayctl.distribution.DataDir;
 import io.quayctl.kube.KubeClients;
 import io.quayctl.kube.PullSecrets;
 import io.quayctl.runtime.ContainerRuntimes;
-import io.quayctl.store.BlobStore;
+import io.quayctl.store.FileBlobStore;
 import io.quayctl.torrent.EngineConfig;
 import io.quayctl.torrent.LibtorrentEngine;
 import io.quayctl.torrent.NativeLibrary;
@@ -128,7 +129,9 @@ final class AgentCommand implements Callable<Integer> {
   @Option(
       names = "--store-limit",
       paramLabel = "QUANTITY",
-      description = "Largest size of the blob store, e.g. 20Gi (not enforced yet).")
+      description =
+          "Largest size of the blob store, e.g. 20Gi: blobs no NodeImage entry needs are evicted,"
+              + " least recently used first (default: no limit).")
   String storeLimit;
 
   @Option(
@@ -181,11 +184,9 @@ final class AgentCommand implements Callable<Integer> {
     NodeRole nodeRole = role(role);
     long downloadKiB = kib(maxDownloadRate, "--max-download-rate");
     long uploadKiB = kib(maxUploadRate, "--max-upload-rate");
-    if (storeLimit != null) {
-      bytes(storeLimit, "--store-limit");
-    }
+    Long storeLimitBytes = storeLimit == null ? null : bytes(storeLimit, "--store-limit");
     DataDir data = new DataDir(dataDir);
-    BlobStore store = data.openStore();
+    FileBlobStore store = data.openStore();
     EngineConfig engineConfig =
         EngineConfig.defaults(data.resumeDir())
             .withListen(advertiseAddress == null ? "0.0.0.0" : advertiseAddress, peerPort)
@@ -215,7 +216,17 @@ final class AgentCommand implements Callable<Integer> {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     AgentMetrics metrics = new AgentMetrics(registry);
-    Agent agent = new Agent(AgentConfig.of(nodeName), client, puller, metrics, Clock.systemUTC());
+    BlobEvictor evictor =
+        storeLimitBytes == null
+            ? null
+            : new BlobEvictor(
+                store,
+                engine::remove,
+                storeLimitBytes,
+                BlobEvictor.DEFAULT_INTERVAL,
+                Clock.systemUTC());
+    Agent agent =
+        new Agent(AgentConfig.of(nodeName), client, puller, metrics, Clock.systemUTC(), evictor);
 
     CountDownLatch stopped = new CountDownLatch(1);
     List<HttpServer> servers = new ArrayList<>();
