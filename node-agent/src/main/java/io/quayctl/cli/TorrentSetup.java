@@ -9,6 +9,7 @@ import io.quayctl.store.BlobStore;
 import io.quayctl.store.FileBlobStore;
 import io.quayctl.torrent.EngineConfig;
 import io.quayctl.torrent.LibtorrentEngine;
+import io.quayctl.torrent.NativeLibrary;
 import io.quayctl.torrent.WebSeedServer;
 import io.quayctl.tracker.IndexClient;
 import io.quayctl.tracker.TrackerServer;
@@ -37,6 +38,7 @@ final class TorrentSetup implements AutoCloseable {
   final WebSeedServer webSeed;
   final ImageDistributor distributor;
   final List<URI> trackers;
+  private boolean closed;
 
   private TorrentSetup(
       BlobStore store,
@@ -113,6 +115,9 @@ final class TorrentSetup implements AutoCloseable {
     WebSeedServer webSeed = null;
     try {
       if (swarm) {
+        // LibtorrentEngine's static initialiser already touches libtorrent4j's JNI classes, so the
+        // native library must be in place before the class is first used, not just by start().
+        NativeLibrary.load();
         EngineConfig config =
             new EngineConfig(
                 o.localIp == null ? "0.0.0.0" : o.localIp,
@@ -167,8 +172,13 @@ final class TorrentSetup implements AutoCloseable {
     }
   }
 
+  /** Closes everything once; a shutdown hook and the command may both call it. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     distributor.close();
     if (webSeed != null) {
       webSeed.close();
