@@ -9,7 +9,6 @@ import io.quayctl.store.BlobStore;
 import io.quayctl.store.FileBlobStore;
 import io.quayctl.torrent.EngineConfig;
 import io.quayctl.torrent.LibtorrentEngine;
-import io.quayctl.torrent.NativeLibrary;
 import io.quayctl.torrent.WebSeedServer;
 import io.quayctl.tracker.IndexClient;
 import io.quayctl.tracker.TrackerServer;
@@ -115,9 +114,6 @@ final class TorrentSetup implements AutoCloseable {
     WebSeedServer webSeed = null;
     try {
       if (swarm) {
-        // LibtorrentEngine's static initialiser already touches libtorrent4j's JNI classes, so the
-        // native library must be in place before the class is first used, not just by start().
-        NativeLibrary.load();
         EngineConfig config =
             new EngineConfig(
                 o.localIp == null ? "0.0.0.0" : o.localIp,

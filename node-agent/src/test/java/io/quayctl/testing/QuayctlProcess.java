@@ -42,12 +42,15 @@ public final class QuayctlProcess implements AutoCloseable {
     return Path.of(path);
   }
 
-  /** Starts {@code quayctl args...} inside {@code host}; output goes to {@code logDir/name.*}. */
+  /**
+   * Starts {@code quayctl args...} inside {@code host}; output goes to {@code logDir/name-host.out}
+   * and {@code .err}.
+   */
   public static QuayctlProcess start(Host host, Path logDir, String name, List<String> args)
       throws IOException {
     Files.createDirectories(logDir);
-    Path out = logDir.resolve(name + ".out");
-    Path err = logDir.resolve(name + ".err");
+    Path out = logDir.resolve(name + "-" + host.name() + ".out");
+    Path err = logDir.resolve(name + "-" + host.name() + ".err");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
