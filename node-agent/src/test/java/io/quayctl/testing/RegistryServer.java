@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * <p>It can also run inside a {@link TestNetwork.Host}, listening on the host's address; this JVM
  * then reaches it (to push fixtures and read the log) through a {@link HostForward}.
  */
-public final class RegistryServer implements AutoCloseable {
+public final class RegistryServer implements AutoCloseable, PushTarget {
   private static final Path BINARY = Path.of("/usr/bin/docker-registry");
   private static final Pattern ACCESS_LINE =
       Pattern.compile("^\\S+ \\S+ \\S+ \\[[^]]+] \"(\\S+) (\\S+) [^\"]*\" (\\d{3}) (\\d+|-) .*$");
@@ -225,6 +225,7 @@ public final class RegistryServer implements AutoCloseable {
    * The registry's base URL as this JVM reaches it: {@code http://127.0.0.1:port}, or the loopback
    * end of the forward into its host.
    */
+  @Override
   public String url() {
     return forward == null ? "http://" + host : "http://127.0.0.1:" + forward.localPort();
   }
@@ -235,6 +236,7 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   /** The {@code Authorization} a fixture needs to push to {@code repository}, or null. */
+  @Override
   public String pushAuthorization(String repository) {
     if (basicUser != null) {
       return "Basic "
