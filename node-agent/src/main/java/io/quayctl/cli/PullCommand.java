@@ -90,7 +90,7 @@ final class PullCommand implements Callable<Integer> {
               + ", from registry "
               + ProgressDisplay.bytes(totals.fromRegistry())
               + ")");
-      if (!byPeer.isEmpty()) {
+      if (totals.fromPeers() > 0) {
         out.println("From peers: " + perPeer(byPeer, totals.fromPeers()));
       }
       ImportResult result = runtime.importImage(resolved, setup.store);
@@ -130,7 +130,10 @@ final class PullCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  /** {@code 10.0.0.3 5.0 MiB, 10.0.0.2 4.1 MiB}, plus what sampling did not attribute. */
+  /**
+   * {@code 10.0.0.3 5.0 MiB, 10.0.0.2 4.1 MiB}, plus what the sampling of per-connection counters
+   * could not attribute (bytes that arrived in the last moment of a blob, or all of a fast one).
+   */
   static String perPeer(Map<String, Long> byPeer, long fromPeers) {
     List<String> parts = new ArrayList<>();
     long attributed = 0;
@@ -141,7 +144,11 @@ final class PullCommand implements Callable<Integer> {
     String line = String.join(", ", parts);
     long rest = fromPeers - attributed;
     if (rest > 0) {
-      line += " (" + ProgressDisplay.bytes(rest) + " arrived after the last sample)";
+      line +=
+          (parts.isEmpty() ? "" : ", ")
+              + "unattributed "
+              + ProgressDisplay.bytes(rest)
+              + " (arrived between samples)";
     }
     return line;
   }

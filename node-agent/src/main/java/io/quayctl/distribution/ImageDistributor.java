@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class ImageDistributor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ImageDistributor.class);
   private static final Duration POLL = Duration.ofSeconds(1);
-  private static final Duration SAMPLE = Duration.ofMillis(200);
+  private static final Duration SAMPLE = Duration.ofMillis(100);
 
   /**
    * Where bytes may come from.
