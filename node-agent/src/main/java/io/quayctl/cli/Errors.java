@@ -22,6 +22,10 @@ public final class Errors implements IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parseResult) {
+    if (ShutdownGuard.stopping()) {
+      // A signal closed the engine underneath the command; the shutdown hook reports it.
+      return ExitCode.INTERRUPTED;
+    }
     if (debug) {
       e.printStackTrace(cmd.getErr());
     }

@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Shows transfer progress: one redrawn bar per blob on a terminal, or a log line per blob every
- * {@code logInterval} (and one on completion) when the output is not a terminal.
+ * Shows transfer progress: one redrawn bar per blob on a terminal; otherwise (a log, a pipe) a line
+ * per blob that is moving every {@code logInterval} and one when it completes, nothing for blobs
+ * that wait, so that logs stay short and every line says something.
  */
 public final class ProgressDisplay {
   private static final int BAR_WIDTH = 24;
@@ -51,17 +52,32 @@ public final class ProgressDisplay {
     for (BlobProgress b : blobs) {
       if (b.complete()) {
         if (reportedComplete.add(b.label())) {
-          out.println(line(b));
+          out.println(completeLine(b));
         }
         continue;
       }
+      if (b.done() == 0 && b.downloadRate() == 0) {
+        continue;
+      }
       Instant last = lastLogged.get(b.label());
-      if (last == null || !now.isBefore(last.plus(logInterval))) {
+      if (last == null) {
+        // First sign of life: report at the next interval, not at once.
+        lastLogged.put(b.label(), now);
+      } else if (!now.isBefore(last.plus(logInterval))) {
         lastLogged.put(b.label(), now);
         out.println(line(b));
       }
     }
     out.flush();
+  }
+
+  /** Treats these blobs as reported complete already (a seeder's blobs after its download). */
+  public synchronized void alreadyReported(List<BlobProgress> blobs) {
+    for (BlobProgress b : blobs) {
+      if (b.complete()) {
+        reportedComplete.add(b.label());
+      }
+    }
   }
 
   /** Forgets drawn lines so that later output starts below the bars. */
@@ -102,6 +118,18 @@ public final class ProgressDisplay {
         bytes(b.uploadRate()),
         b.peers(),
         source(b));
+  }
+
+  static String completeLine(BlobProgress b) {
+    String from =
+        b.fromPeers() == 0 && b.fromRegistry() == 0
+            ? " (already here)"
+            : " (from peers "
+                + bytes(b.fromPeers())
+                + ", registry "
+                + bytes(b.fromRegistry())
+                + ")";
+    return b.label() + ": complete, " + bytes(b.total()) + from;
   }
 
   private static String source(BlobProgress b) {

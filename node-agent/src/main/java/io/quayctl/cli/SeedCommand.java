@@ -52,7 +52,14 @@ final class SeedCommand implements Callable<Integer> {
           "--squashed is not supported yet: squashed images arrive with a later release");
     }
     TrackerServer tracker = serveTracker == null ? null : TrackerCommand.start(serveTracker);
-    try (TorrentSetup setup = TorrentSetup.open(options, reference, tracker)) {
+    try (TorrentSetup setup = TorrentSetup.open(options, reference, tracker);
+        ShutdownGuard guard =
+            ShutdownGuard.install(
+                setup,
+                System.err,
+                "interrupted before the image was complete: verified blobs and partial"
+                    + " downloads are kept in "
+                    + options.dataDir())) {
       if (tracker != null) {
         out.println("Tracker and index listening at " + tracker.baseUri());
       }
@@ -63,6 +70,7 @@ final class SeedCommand implements Callable<Integer> {
       out.println("Peers connect to port " + setup.engine.listenPort());
       ResolvedImage resolved = Transfers.resolve(setup, reference, options, out);
       Transfers.fetchWithProgress(setup.distributor, resolved, options, out);
+      guard.stoppingIsNormal("quayctl: stopped seeding " + reference);
       out.println(
           duration.isZero()
               ? "Seeding " + reference + " until interrupted (Ctrl-C stops)"

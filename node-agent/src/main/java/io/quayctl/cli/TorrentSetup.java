@@ -36,6 +36,7 @@ final class TorrentSetup implements AutoCloseable {
   final WebSeedServer webSeed;
   final ImageDistributor distributor;
   final List<URI> trackers;
+  private boolean closed;
 
   private TorrentSetup(
       BlobStore store,
@@ -122,7 +123,8 @@ final class TorrentSetup implements AutoCloseable {
                 o.connectionsPerSecond,
                 o.encryptionMode,
                 dataDir.resumeDir(),
-                Duration.ofMillis(500));
+                // Frequent polls keep per-peer byte counts close to complete (see --stats-file).
+                Duration.ofMillis(200));
         engine = new LibtorrentEngine(config, store, Clock.systemUTC());
         engine.start();
         if (registry != null) {
@@ -166,8 +168,13 @@ final class TorrentSetup implements AutoCloseable {
     }
   }
 
+  /** Closes everything once; a shutdown hook and the command may both call it. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     distributor.close();
     if (webSeed != null) {
       webSeed.close();

@@ -40,7 +40,7 @@ final class Transfers {
   static void fetchWithProgress(
       ImageDistributor distributor, ResolvedImage image, TorrentOptions options, PrintStream out)
       throws IOException {
-    try (Reporter reporter = new Reporter(distributor, image, options, out)) {
+    try (Reporter reporter = new Reporter(distributor, image, options, out, false)) {
       distributor.fetch(image);
     }
   }
@@ -53,7 +53,7 @@ final class Transfers {
       TorrentOptions options,
       PrintStream out)
       throws IOException {
-    try (Reporter reporter = new Reporter(distributor, image, options, out)) {
+    try (Reporter reporter = new Reporter(distributor, image, options, out, true)) {
       if (duration.isZero()) {
         Thread.sleep(Long.MAX_VALUE);
       } else {
@@ -65,7 +65,10 @@ final class Transfers {
     }
   }
 
-  /** Redraws progress four times a second on a terminal, logs every 30 s otherwise. */
+  /**
+   * Redraws progress four times a second on a terminal; otherwise logs moving blobs every 10 s and
+   * each completion once.
+   */
   private static final class Reporter implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ProgressDisplay display;
@@ -76,11 +79,16 @@ final class Transfers {
         ImageDistributor distributor,
         ResolvedImage image,
         TorrentOptions options,
-        PrintStream out) {
+        PrintStream out,
+        boolean seeding) {
       this.distributor = distributor;
       this.image = image;
       boolean tty = System.console() != null && !options.debug;
-      this.display = new ProgressDisplay(out, tty, Clock.systemUTC(), Duration.ofSeconds(30));
+      this.display = new ProgressDisplay(out, tty, Clock.systemUTC(), Duration.ofSeconds(10));
+      if (seeding) {
+        // The fetch already logged each blob's completion.
+        display.alreadyReported(distributor.progress(image));
+      }
       this.timer =
           Executors.newSingleThreadScheduledExecutor(
               r -> {

@@ -12,6 +12,8 @@ import io.quayctl.store.BlobStore;
 import io.quayctl.store.DigestMismatchException;
 import io.quayctl.torrent.DownloadRequest;
 import io.quayctl.torrent.Metainfo;
+import io.quayctl.torrent.PeerStats;
+import io.quayctl.torrent.TorrentDownloadException;
 import io.quayctl.torrent.TorrentEngine;
 import io.quayctl.torrent.TransferStats;
 import io.quayctl.torrent.WebSeedServer;
@@ -47,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class ImageDistributor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ImageDistributor.class);
   private static final Duration POLL = Duration.ofSeconds(1);
+  private static final Duration SAMPLE = Duration.ofMillis(100);
 
   /**
    * Where bytes may come from.
@@ -54,8 +57,8 @@ public final class ImageDistributor implements AutoCloseable {
    * @param registryAllowed whether this host may read the registry (bastion); false = peers only
    * @param trackers announce URLs for every blob
    * @param peers peers to connect to directly
-   * @param swarmWait how long to wait for the index to learn an image or blob a bastion is still
-   *     fetching, and for a peer to appear
+   * @param swarmWait how long to wait for the index (to answer, and to learn an image or blob a
+   *     bastion is still fetching), and how long a download may go without receiving a byte
    * @param downloadTimeout how long one blob's download may take
    */
   public record Policy(
@@ -86,6 +89,8 @@ public final class ImageDistributor implements AutoCloseable {
   private final Map<Digest, AtomicLong> fromRegistry = new ConcurrentHashMap<>();
   private final Map<Digest, String> states = new ConcurrentHashMap<>();
   private final ExecutorService registryFetches;
+  // Per blob: payload bytes received over each peer connection (ip:port), as last sampled.
+  private final Map<Digest, Map<String, Long>> peerConnections = new ConcurrentHashMap<>();
 
   /**
    * A distributor; {@code registry} and {@code webSeed} are null on hosts without registry access,
@@ -152,7 +157,19 @@ public final class ImageDistributor implements AutoCloseable {
     }
     Instant deadline = clock.instant().plus(policy.swarmWait());
     while (true) {
-      Optional<IndexedImage> indexed = indexImage(reference, platform, deadline);
+      Optional<IndexedImage> indexed;
+      try {
+        indexed = index.image(reference.toString(), platform.toString());
+      } catch (InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        if (!clock.instant().isBefore(deadline)) {
+          throw unreachableIndex(e);
+        }
+        log.debug("index at {} not reachable yet: {}", index.base(), describe(e));
+        sleep(POLL);
+        continue;
+      }
       if (indexed.isPresent()) {
         ResolvedImage image =
             ImageManifests.parse(
@@ -182,25 +199,36 @@ public final class ImageDistributor implements AutoCloseable {
     }
   }
 
-  /** Asks the index, treating an unreachable index as "not yet" until the deadline. */
-  private Optional<IndexedImage> indexImage(
-      ImageReference reference, Platform platform, Instant deadline) throws IOException {
-    try {
-      return index.image(reference.toString(), platform.toString());
-    } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
-      if (!clock.instant().isBefore(deadline)) {
-        throw new RegistryException(
-            RegistryException.Kind.UNREACHABLE,
-            "cannot reach the index at "
-                + index.base()
-                + " (connection refused or timed out for "
-                + pretty(policy.swarmWait())
-                + "); is the tracker running and reachable from this host?",
-            e);
+  private RegistryException unreachableIndex(IOException e) {
+    return new RegistryException(
+        RegistryException.Kind.UNREACHABLE,
+        "cannot reach the index at "
+            + index.base()
+            + " (from --index, else the first --tracker) for "
+            + pretty(policy.swarmWait())
+            + ": "
+            + describe(e)
+            + (policy.registryAllowed()
+                ? ""
+                : "; this host may not read the registry (--skip-web-seed), so it needs the index"));
+  }
+
+  /** The most telling message of an exception chain (the JDK's connect errors have none). */
+  static String describe(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      boolean onlyWrapsCause = t.getCause() != null && t.getCause().toString().equals(m);
+      if (m != null && !m.isBlank() && !onlyWrapsCause) {
+        return m;
       }
-      log.info("index at {} not reachable yet ({}); retrying", index.base(), e.toString());
-      return Optional.empty();
+      if (t instanceof java.net.http.HttpConnectTimeoutException) {
+        return "connection timed out";
+      }
+      if (t instanceof java.net.ConnectException && !onlyWrapsCause) {
+        return "connection refused";
+      }
     }
+    return e.getClass().getSimpleName();
   }
 
   /** Every blob of the image (config first, each distinct layer once). */
@@ -292,9 +320,131 @@ public final class ImageDistributor implements AutoCloseable {
     DownloadRequest request =
         new DownloadRequest(
             meta, policy.trackers(), seedUrl, policy.peers(), policy.downloadTimeout(), true);
-    Path path = await(engine.download(request).completion());
+    Path path = awaitDownload(digest, engine.download(request).completion(), seedUrl != null);
     states.put(digest, "seeding");
     return path;
+  }
+
+  /**
+   * Waits for a download, sampling its per-peer counters, and gives up (keeping the partial data
+   * and resume state for the next run) when no byte has arrived for the policy's swarm wait.
+   */
+  private Path awaitDownload(Digest digest, CompletableFuture<Path> completion, boolean webSeed)
+      throws IOException {
+    long lastBytes = -1;
+    Instant lastProgress = clock.instant();
+    while (true) {
+      try {
+        return completion.get(SAMPLE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        Optional<TransferStats> stats = sample(digest);
+        long bytes = stats.map(s -> s.have() + s.downloaded()).orElse(lastBytes);
+        Instant now = clock.instant();
+        if (bytes != lastBytes) {
+          lastBytes = bytes;
+          lastProgress = now;
+        } else if (!now.isBefore(lastProgress.plus(policy.swarmWait()))) {
+          engine.remove(digest);
+          throw new TorrentDownloadException(stalledMessage(digest, stats, webSeed));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted");
+      } catch (ExecutionException e) {
+        sample(digest);
+        throw unwrap(e);
+      }
+    }
+  }
+
+  private String stalledMessage(Digest digest, Optional<TransferStats> stats, boolean webSeed) {
+    int peers =
+        stats.map(s -> (int) s.peers().stream().filter(p -> !p.webSeed()).count()).orElse(0);
+    StringBuilder sb =
+        new StringBuilder("no data for blob ")
+            .append(digest)
+            .append(" arrived for ")
+            .append(pretty(policy.swarmWait()))
+            .append(" (")
+            .append(stats.map(s -> s.have()).orElse(0L))
+            .append(" of ")
+            .append(stats.map(s -> s.size()).orElse(0L))
+            .append(" bytes, ")
+            .append(peers)
+            .append(peers == 1 ? " peer" : " peers")
+            .append(" connected");
+    if (!policy.trackers().isEmpty()) {
+      sb.append(", trackers ").append(policy.trackers());
+    }
+    if (!policy.peers().isEmpty()) {
+      sb.append(", --peer ").append(policy.peers());
+    }
+    sb.append(")");
+    if (peers == 0) {
+      sb.append(
+          webSeed
+              ? "; neither a peer nor the registry sent anything: check that the tracker is"
+                  + " reachable and a seeder is running"
+              : "; no peer reached this host: check that the tracker is reachable from here and"
+                  + " a seeder (quayctl docker torrent seed on a host with registry access) is"
+                  + " running");
+    }
+    return sb.append("; partial data is kept for the next run").toString();
+  }
+
+  /** Records the current per-connection counters of a blob's transfer. */
+  private Optional<TransferStats> sample(Digest digest) {
+    if (engine == null) {
+      return Optional.empty();
+    }
+    Optional<TransferStats> stats = engine.stats(digest);
+    stats.ifPresent(s -> record(digest, s));
+    return stats;
+  }
+
+  private void record(Digest digest, TransferStats s) {
+    Map<String, Long> connections =
+        peerConnections.computeIfAbsent(digest, d -> new ConcurrentHashMap<>());
+    for (PeerStats p : s.peers()) {
+      if (!p.webSeed() && p.downloaded() > 0) {
+        connections.merge(p.endpoint(), p.downloaded(), Math::max);
+      }
+    }
+  }
+
+  /**
+   * Bytes of the image received from each peer, by IP address, largest first. Sampled from the
+   * engine's connection counters a few times a second, so the last fraction of a second of each
+   * blob may be missing: the sum can fall short of {@link Totals#fromPeers()}.
+   */
+  public Map<String, Long> fromPeersByAddress(ResolvedImage image) {
+    Map<String, Long> byAddress = new java.util.HashMap<>();
+    for (Descriptor blob : blobs(image)) {
+      for (Map.Entry<String, Long> c :
+          peerConnections.getOrDefault(blob.digest(), Map.of()).entrySet()) {
+        byAddress.merge(addressOf(c.getKey()), c.getValue(), Long::sum);
+      }
+    }
+    Map<String, Long> sorted = new java.util.LinkedHashMap<>();
+    byAddress.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return sorted;
+  }
+
+  /**
+   * {@code 10.0.0.1} of {@code 10.0.0.1:6881} or {@code tcp://10.0.0.1:6881}, {@code ::1} of {@code
+   * [::1]:6881}.
+   */
+  static String addressOf(String endpoint) {
+    int scheme = endpoint.indexOf("://");
+    String rest = scheme >= 0 ? endpoint.substring(scheme + 3) : endpoint;
+    int colon = rest.lastIndexOf(':');
+    String host = colon > 0 ? rest.substring(0, colon) : rest;
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return host;
   }
 
   /**
@@ -322,12 +472,25 @@ public final class ImageDistributor implements AutoCloseable {
   private Metainfo awaitMetainfo(ImageReference repository, Digest digest) throws IOException {
     states.put(digest, "waiting");
     Instant deadline = clock.instant().plus(policy.swarmWait());
+    IOException lastError = null;
     while (clock.instant().isBefore(deadline)) {
       sleep(POLL);
-      Optional<Metainfo> meta = indexedMetainfo(digest);
+      Optional<Metainfo> meta;
+      try {
+        meta = indexedMetainfo(digest);
+        lastError = null;
+      } catch (InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        lastError = e;
+        continue;
+      }
       if (meta.isPresent()) {
         return meta.get();
       }
+    }
+    if (lastError != null) {
+      throw unreachableIndex(lastError);
     }
     throw new RegistryException(
         RegistryException.Kind.UNREACHABLE,
@@ -352,6 +515,7 @@ public final class ImageDistributor implements AutoCloseable {
       Optional<TransferStats> stats = engine == null ? Optional.empty() : engine.stats(d);
       if (stats.isPresent()) {
         TransferStats s = stats.get();
+        record(d, s);
         String label = s.state().name().toLowerCase(java.util.Locale.ROOT);
         result.add(
             new BlobProgress(
@@ -405,15 +569,19 @@ public final class ImageDistributor implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted");
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(cause);
+      throw unwrap(e);
     }
+  }
+
+  private static IOException unwrap(ExecutionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof IOException io) {
+      return io;
+    }
+    if (cause instanceof RuntimeException re) {
+      throw re;
+    }
+    return new IOException(cause);
   }
 
   private static void sleep(Duration d) throws InterruptedIOException {

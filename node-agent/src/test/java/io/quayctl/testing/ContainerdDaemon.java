@@ -27,6 +27,14 @@ public final class ContainerdDaemon implements AutoCloseable {
 
   /** Starts containerd in a fresh temporary directory and waits until it answers. */
   public static ContainerdDaemon start() throws IOException {
+    return start(null);
+  }
+
+  /**
+   * Starts containerd inside {@code host}'s network namespace only (null: here). Its sockets are
+   * files, so ctr reaches it from anywhere on the machine.
+   */
+  public static ContainerdDaemon start(TestNetwork.Host host) throws IOException {
     Path containerd = HostCommand.require("containerd", "containerd");
     Path ctr = HostCommand.require("ctr", "containerd");
     Path dir = Files.createTempDirectory("quayctl-containerd-");
@@ -50,9 +58,12 @@ public final class ContainerdDaemon implements AutoCloseable {
             "  path = \"" + dir.resolve("opt") + "\"",
             ""),
         StandardCharsets.UTF_8);
+    List<String> command = List.of(containerd.toString(), "--config", config.toString());
     DaemonProcess process =
         DaemonProcess.start(
-            "containerd", dir, List.of(containerd.toString(), "--config", config.toString()));
+            host == null ? "containerd" : "containerd in " + host.name(),
+            dir,
+            host == null ? command : host.command(command));
     try {
       ContainerdDaemon probe = new ContainerdDaemon(process, socket, ctr, null);
       process.awaitReady(probe::answers, Duration.ofSeconds(60));

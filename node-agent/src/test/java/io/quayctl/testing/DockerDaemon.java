@@ -25,16 +25,24 @@ public final class DockerDaemon implements AutoCloseable {
 
   /** Starts dockerd in a fresh temporary directory and waits until it answers. */
   public static DockerDaemon start() throws IOException {
+    return start(null, List.of());
+  }
+
+  /**
+   * Starts dockerd inside {@code host}'s network namespace (only that one, so cgroups stay
+   * visible), trusting the plain-HTTP registries {@code insecureRegistries} ({@code host:port}).
+   * Its socket is a file, so the docker CLI reaches it from anywhere on the machine.
+   */
+  public static DockerDaemon start(TestNetwork.Host host, List<String> insecureRegistries)
+      throws IOException {
     Path dockerd = HostCommand.require("dockerd", "docker.io");
     Path docker = HostCommand.require("docker", "docker.io (docker CLI)");
     Path dir = Files.createTempDirectory("quayctl-dockerd-");
     Path socket = dir.resolve("docker.sock");
     Path config = dir.resolve("daemon.json");
     Files.writeString(config, "{}", StandardCharsets.UTF_8);
-    DaemonProcess process =
-        DaemonProcess.start(
-            "dockerd",
-            dir,
+    List<String> command =
+        new ArrayList<>(
             List.of(
                 dockerd.toString(),
                 "--config-file=" + config,
@@ -47,6 +55,14 @@ public final class DockerDaemon implements AutoCloseable {
                 "--ip6tables=false",
                 "--bridge=none",
                 "--storage-driver=vfs"));
+    for (String registry : insecureRegistries) {
+      command.add("--insecure-registry=" + registry);
+    }
+    DaemonProcess process =
+        DaemonProcess.start(
+            host == null ? "dockerd" : "dockerd in " + host.name(),
+            dir,
+            host == null ? command : host.command(command));
     DockerDaemon daemon = new DockerDaemon(process, socket, docker);
     try {
       process.awaitReady(daemon::answers, Duration.ofSeconds(60));

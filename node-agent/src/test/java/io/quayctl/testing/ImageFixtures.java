@@ -229,7 +229,7 @@ public final class ImageFixtures {
   /**
    * Pushes the config, the layers (each distinct digest once) and the manifest under {@code tag}.
    */
-  public static void push(RegistryServer registry, String repository, String tag, Image image)
+  public static void push(PushTarget registry, String repository, String tag, Image image)
       throws IOException {
     pushBlobs(registry, repository, image);
     pushManifest(registry, repository, tag, image.manifestMediaType(), image.manifest());
@@ -240,7 +240,7 @@ public final class ImageFixtures {
    * MediaTypes#DOCKER_MANIFEST_LIST}) under {@code tag}; returns the index bytes.
    */
   public static byte[] pushIndex(
-      RegistryServer registry, String repository, String tag, String mediaType, List<Image> images)
+      PushTarget registry, String repository, String tag, String mediaType, List<Image> images)
       throws IOException {
     for (Image image : images) {
       pushBlobs(registry, repository, image);
@@ -257,7 +257,7 @@ public final class ImageFixtures {
   }
 
   /** Pushes an image's config and distinct layers. */
-  public static void pushBlobs(RegistryServer registry, String repository, Image image)
+  public static void pushBlobs(PushTarget registry, String repository, Image image)
       throws IOException {
     pushBlob(registry, repository, image.config());
     for (Layer l : image.layers()) {
@@ -266,7 +266,7 @@ public final class ImageFixtures {
   }
 
   /** Monolithic upload: {@code POST .../blobs/uploads/}, then {@code PUT <location>&digest=}. */
-  public static Digest pushBlob(RegistryServer registry, String repository, byte[] bytes)
+  public static Digest pushBlob(PushTarget registry, String repository, byte[] bytes)
       throws IOException {
     Digest digest = Digest.of(bytes);
     String base = registry.url() + "/v2/" + repository;
@@ -293,7 +293,7 @@ public final class ImageFixtures {
 
   /** {@code PUT /v2/<repository>/manifests/<reference>} with the manifest's media type. */
   public static Digest pushManifest(
-      RegistryServer registry, String repository, String reference, String mediaType, byte[] bytes)
+      PushTarget registry, String repository, String reference, String mediaType, byte[] bytes)
       throws IOException {
     HttpResponse<String> response =
         send(
@@ -315,7 +315,7 @@ public final class ImageFixtures {
   }
 
   private static HttpResponse<String> send(
-      RegistryServer registry, String repository, HttpRequest.Builder request) throws IOException {
+      PushTarget registry, String repository, HttpRequest.Builder request) throws IOException {
     String auth = registry.pushAuthorization(repository);
     if (auth != null) {
       request.header("Authorization", auth);

@@ -26,8 +26,11 @@ import java.util.stream.Stream;
  * A real CNCF distribution registry ({@code /usr/bin/docker-registry}) on a free loopback port with
  * its storage in a temporary directory: anonymous, htpasswd Basic auth, or token auth against a
  * {@link TokenServer}. Its access log (stdout, combined log format) tells which blobs it served.
+ *
+ * <p>It can also run inside a {@link TestNetwork.Host}, listening on the host's address; this JVM
+ * then reaches it (to push fixtures and read the log) through a {@link HostForward}.
  */
-public final class RegistryServer implements AutoCloseable {
+public final class RegistryServer implements AutoCloseable, PushTarget {
   private static final Path BINARY = Path.of("/usr/bin/docker-registry");
   private static final Pattern ACCESS_LINE =
       Pattern.compile("^\\S+ \\S+ \\S+ \\[[^]]+] \"(\\S+) (\\S+) [^\"]*\" (\\d{3}) (\\d+|-) .*$");
@@ -39,15 +42,26 @@ public final class RegistryServer implements AutoCloseable {
   private final Path dir;
   private final Process process;
   private final int port;
+  private final String host;
+  private final HostForward forward;
   private final String basicUser;
   private final String basicPassword;
   private final TokenServer tokens;
 
   private RegistryServer(
-      Path dir, Process process, int port, String user, String password, TokenServer tokens) {
+      Path dir,
+      Process process,
+      String address,
+      int port,
+      HostForward forward,
+      String user,
+      String password,
+      TokenServer tokens) {
     this.dir = dir;
     this.process = process;
     this.port = port;
+    this.host = address + ":" + port;
+    this.forward = forward;
     this.basicUser = user;
     this.basicPassword = password;
     this.tokens = tokens;
@@ -55,20 +69,29 @@ public final class RegistryServer implements AutoCloseable {
 
   /** A registry without authentication. */
   public static RegistryServer anonymous() throws IOException {
-    return start(null, null, null);
+    return start(null, null, null, null);
+  }
+
+  /**
+   * A registry without authentication inside {@code host}, listening on its address at port 5000
+   * (plain HTTP, so clients elsewhere need their insecure-registry option).
+   */
+  public static RegistryServer anonymous(TestNetwork.Host host) throws IOException {
+    return start(null, null, null, host);
   }
 
   /** A registry with htpasswd (bcrypt) Basic authentication for one user. */
   public static RegistryServer basic(String user, String password) throws IOException {
-    return start(user, password, null);
+    return start(user, password, null, null);
   }
 
   /** A registry that trusts tokens from {@code tokens}. */
   public static RegistryServer token(TokenServer tokens) throws IOException {
-    return start(null, null, tokens);
+    return start(null, null, tokens, null);
   }
 
-  private static RegistryServer start(String user, String password, TokenServer tokens)
+  private static RegistryServer start(
+      String user, String password, TokenServer tokens, TestNetwork.Host inside)
       throws IOException {
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException(
@@ -94,8 +117,10 @@ public final class RegistryServer implements AutoCloseable {
               + "\n";
     }
     IOException last = null;
+    String address = inside == null ? "127.0.0.1" : inside.address();
     for (int attempt = 0; attempt < 3; attempt++) {
-      int port = FreePort.find();
+      // A host's namespace is empty: its port is known to be free.
+      int port = inside == null ? FreePort.find() : 5000;
       Path config = dir.resolve("config.yml");
       Files.writeString(
           config,
@@ -104,24 +129,33 @@ public final class RegistryServer implements AutoCloseable {
               + "storage:\n  filesystem:\n    rootdirectory: "
               + dir.resolve("data")
               + "\n  delete:\n    enabled: true\n"
-              + "http:\n  addr: 127.0.0.1:"
+              + "http:\n  addr: "
+              + address
+              + ":"
               + port
               + "\n  secret: "
               + UUID.randomUUID()
               + "\n"
               + auth);
+      List<String> command = List.of(BINARY.toString(), "serve", config.toString());
       Process process =
-          new ProcessBuilder(BINARY.toString(), "serve", config.toString())
+          (inside == null ? new ProcessBuilder(command) : inside.process(command))
               .redirectOutput(dir.resolve("access.log").toFile())
               .redirectError(dir.resolve("registry.log").toFile())
               .start();
-      RegistryServer server = new RegistryServer(dir, process, port, user, password, tokens);
+      HostForward forward = null;
       try {
+        forward = inside == null ? null : HostForward.to(inside, address, port);
+        RegistryServer server =
+            new RegistryServer(dir, process, address, port, forward, user, password, tokens);
         server.awaitReady();
         return server;
       } catch (IOException e) {
         last = e;
         process.destroyForcibly();
+        if (forward != null) {
+          forward.close();
+        }
       }
     }
     throw last;
@@ -174,9 +208,12 @@ public final class RegistryServer implements AutoCloseable {
     throw new IOException("docker-registry did not answer within 15s: " + log());
   }
 
-  /** {@code 127.0.0.1:port}, the registry as an image reference names it. */
+  /**
+   * {@code address:port}, the registry as an image reference names it: {@code 127.0.0.1:port}, or
+   * the address of the host it runs inside.
+   */
   public String host() {
-    return "127.0.0.1:" + port;
+    return host;
   }
 
   /** The port. */
@@ -184,9 +221,13 @@ public final class RegistryServer implements AutoCloseable {
     return port;
   }
 
-  /** {@code http://127.0.0.1:port}. */
+  /**
+   * The registry's base URL as this JVM reaches it: {@code http://127.0.0.1:port}, or the loopback
+   * end of the forward into its host.
+   */
+  @Override
   public String url() {
-    return "http://" + host();
+    return forward == null ? "http://" + host : "http://127.0.0.1:" + forward.localPort();
   }
 
   /** An image reference on this registry, e.g. {@code ref("app:v1")}. */
@@ -195,6 +236,7 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   /** The {@code Authorization} a fixture needs to push to {@code repository}, or null. */
+  @Override
   public String pushAuthorization(String repository) {
     if (basicUser != null) {
       return "Basic "
@@ -272,6 +314,9 @@ public final class RegistryServer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (forward != null) {
+      forward.close();
+    }
     process.destroy();
     try {
       if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -1,0 +1,84 @@
+package io.quayctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quayctl.distribution.BlobProgress;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProgressDisplayTest {
+  private static final long MIB = 1024 * 1024;
+
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+  private ProgressDisplay display() {
+    Clock clock =
+        new Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return now;
+          }
+        };
+    return new ProgressDisplay(out, false, clock, Duration.ofSeconds(10));
+  }
+
+  private String output() {
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void withoutATerminalWaitingBlobsAreQuietMovingOnesLogEveryIntervalAndCompletionOnce() {
+    ProgressDisplay d = display();
+    BlobProgress waiting = new BlobProgress("aaaa", "pending", 0, 4 * MIB, 0, 0, 0, 0, 0);
+    BlobProgress moving = new BlobProgress("bbbb", "downloading", MIB, 4 * MIB, MIB, 0, 2, MIB, 0);
+    d.update(List.of(waiting, moving));
+    assertThat(output()).isEmpty();
+
+    now = now.plusSeconds(5);
+    d.update(List.of(waiting, moving));
+    assertThat(output()).isEmpty();
+
+    now = now.plusSeconds(5);
+    d.update(List.of(waiting, moving));
+    assertThat(output().lines())
+        .containsExactly(
+            "bbbb: downloading 25.0% (1.0 MiB of 4.0 MiB) down 1.0 MiB/s up 0 B/s, 2 peers"
+                + " (peers 1.0 MiB, registry 0 B)");
+
+    BlobProgress done = new BlobProgress("bbbb", "seeding", 4 * MIB, 4 * MIB, 0, 0, 1, 4 * MIB, 0);
+    d.update(List.of(waiting, done));
+    d.update(List.of(waiting, done));
+    assertThat(output().lines())
+        .hasSize(2)
+        .last()
+        .isEqualTo("bbbb: complete, 4.0 MiB (from peers 4.0 MiB, registry 0 B)");
+  }
+
+  @Test
+  void blobsReportedBeforeSeedingAreNotRepeated() {
+    ProgressDisplay d = display();
+    BlobProgress done = new BlobProgress("cccc", "seeding", MIB, MIB, 0, 0, 0, 0, MIB);
+    d.alreadyReported(List.of(done));
+    d.update(List.of(done));
+    assertThat(output()).isEmpty();
+  }
+}
