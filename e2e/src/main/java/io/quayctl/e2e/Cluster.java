@@ -557,6 +557,11 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
+  /** Whether {@link #close()} has begun (e.g. from a shutdown hook). */
+  public boolean isClosed() {
+    return closed;
+  }
+
   /** Stops every process, removes the namespaces and the run directory. Idempotent. */
   @Override
   public synchronized void close() {

@@ -37,6 +37,7 @@ public final class ClusterDemo {
           "  --anonymous          registry without credentials (default: htpasswd + pull secret)",
           "  --timeout DURATION   give up after this long, e.g. 5m (default 10m)",
           "  --keep               keep the cluster up after the pull until Ctrl-C",
+          "  --terminal           redraw the progress table in place (default on a terminal)",
           "  --run-dir DIR        where logs and stores go (scripts/demo-cluster passes one)");
 
   private ClusterDemo() {}
@@ -50,6 +51,7 @@ public final class ClusterDemo {
       boolean anonymous,
       Duration timeout,
       boolean keep,
+      boolean terminal,
       Path runDir) {
 
     static Args parse(String... argv) {
@@ -60,6 +62,7 @@ public final class ClusterDemo {
       boolean anonymous = false;
       Duration timeout = Duration.ofMinutes(10);
       boolean keep = false;
+      boolean terminal = System.console() != null;
       Path runDir = null;
       for (int i = 0; i < argv.length; i++) {
         String arg = argv[i];
@@ -77,6 +80,7 @@ public final class ClusterDemo {
           case "--anonymous" -> anonymous = true;
           case "--timeout" -> timeout = duration(value != null ? value : next(argv, ++i, arg));
           case "--keep" -> keep = true;
+          case "--terminal" -> terminal = true;
           case "--run-dir" -> runDir = Path.of(value != null ? value : next(argv, ++i, arg));
           case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
           default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
@@ -85,7 +89,7 @@ public final class ClusterDemo {
       if (size / layers < 1024) {
         throw new IllegalArgumentException("--size must give every layer at least 1 KiB");
       }
-      return new Args(workers, layers, size, rate, anonymous, timeout, keep, runDir);
+      return new Args(workers, layers, size, rate, anonymous, timeout, keep, terminal, runDir);
     }
 
     private static String next(String[] argv, int i, String option) {
@@ -156,6 +160,10 @@ public final class ClusterDemo {
 
   /** Runs the demo; exit code 0 when every node has the image. */
   public static void main(String[] argv) {
+    // The harness's own client would warn about the v1alpha1 API on every first use.
+    System.setProperty(
+        "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils",
+        "error");
     Args args;
     try {
       args = Args.parse(argv);
@@ -207,18 +215,22 @@ public final class ClusterDemo {
     try {
       return demo(cluster, args, out);
     } catch (IOException | RuntimeException | AssertionError e) {
+      if (cluster.isClosed()) {
+        return 130; // interrupted: the shutdown hook is tearing the cluster down
+      }
       System.err.println("demo-cluster: " + e.getMessage());
       System.err.println(cluster.diagnostics());
       return 1;
     } finally {
-      if (args.keep()) {
+      // Once interrupted, the shutdown hook owns the teardown.
+      if (!cluster.isClosed() && args.keep()) {
         out.println("The cluster stays up (logs under " + cluster.runDir() + "); Ctrl-C to stop.");
         try {
           done.await();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-      } else {
+      } else if (!cluster.isClosed()) {
         Runtime.getRuntime().removeShutdownHook(hook);
         hook.run();
       }
@@ -243,7 +255,7 @@ public final class ClusterDemo {
     ImagePull pull = cluster.applyImagePull("demo", image.reference(), spec -> {});
     out.println("Applied ImagePull " + pull.key() + "\n");
 
-    ProgressView view = new ProgressView(out, System.console() != null, start);
+    ProgressView view = new ProgressView(out, args.terminal(), start);
     Instant deadline = start.plus(args.timeout());
     ImagePull now = pull;
     while (Instant.now().isBefore(deadline)) {
