@@ -1,0 +1,351 @@
+package io.quayctl.e2e;
+
+import io.quayctl.registry.Digest;
+import io.quayctl.testing.HostCommand;
+import io.quayctl.testing.ImageFixtures;
+import io.quayctl.testing.TestNetwork;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Debian's {@code docker-registry} (CNCF distribution) on the registry host, serving TLS with a
+ * certificate made for this run, optionally behind htpasswd Basic auth. Only the bastion has a
+ * route to it. Its access log (stdout, combined format) tells which blobs it served and how often.
+ */
+public final class RegistryHost implements AutoCloseable {
+  /** The port the registry listens on inside its host. */
+  public static final int PORT = 5000;
+
+  private static final Pattern ACCESS_LINE =
+      Pattern.compile("^\\S+ \\S+ \\S+ \\[[^]]+] \"(\\S+) (\\S+) [^\"]*\" (\\d{3}) (\\d+|-) .*$");
+  private static final String TRUST_PASSWORD = "changeit";
+
+  /** One request the registry answered. */
+  public record Access(String method, String path, int status, long bytes) {}
+
+  private final TestNetwork.Host host;
+  private final Path dir;
+  private final HostProcess process;
+  private final Path trustStore;
+  private final String user;
+  private final String password;
+  private final HttpClient http;
+  private final String pushBase;
+
+  private RegistryHost(
+      TestNetwork.Host host,
+      Path dir,
+      HostProcess process,
+      Path trustStore,
+      String user,
+      String password,
+      HttpClient http,
+      String pushBase) {
+    this.host = host;
+    this.dir = dir;
+    this.process = process;
+    this.trustStore = trustStore;
+    this.user = user;
+    this.password = password;
+    this.http = http;
+    this.pushBase = pushBase;
+  }
+
+  /**
+   * Starts the registry in {@code host} with its storage under {@code dir}; with a non-null {@code
+   * user}, every request needs that user's Basic credentials. {@code tunnel} lets the harness push.
+   */
+  public static RegistryHost start(
+      TestNetwork.Host host, Path dir, String user, String password, Tunnel tunnel)
+      throws IOException {
+    Path registry = HostCommand.require("docker-registry", "docker-registry");
+    Files.createDirectories(dir);
+    Path cert = dir.resolve("registry.crt");
+    Path key = dir.resolve("registry.key");
+    HostCommand.require("openssl", "openssl");
+    HostCommand.run(
+            Duration.ofSeconds(60),
+            List.of(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=quayctl-e2e-registry",
+                "-addext",
+                "subjectAltName=IP:" + host.address() + ",IP:127.0.0.1",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString()))
+        .orThrow();
+    Path trustStore = dir.resolve("truststore.p12");
+    SSLContext ssl = writeTrustStore(cert, trustStore);
+    String auth = "";
+    if (user != null) {
+      HostCommand.require("htpasswd", "apache2-utils");
+      Path htpasswd = dir.resolve("htpasswd");
+      Files.writeString(
+          htpasswd,
+          HostCommand.run(Duration.ofSeconds(30), List.of("htpasswd", "-Bbn", user, password))
+              .orThrow());
+      auth = "auth:\n  htpasswd:\n    realm: quayctl-e2e\n    path: " + htpasswd + "\n";
+    }
+    Path config = dir.resolve("config.yml");
+    Files.writeString(
+        config,
+        "version: 0.1\n"
+            + "log:\n  level: info\n  formatter: text\n  accesslog:\n    disabled: false\n"
+            + "storage:\n  filesystem:\n    rootdirectory: "
+            + dir.resolve("data")
+            + "\n"
+            + "http:\n  addr: 0.0.0.0:"
+            + PORT
+            + "\n  secret: "
+            + UUID.randomUUID()
+            + "\n  tls:\n    certificate: "
+            + cert
+            + "\n    key: "
+            + key
+            + "\n"
+            + auth);
+    HostProcess process =
+        HostProcess.start(
+            "docker-registry",
+            host,
+            List.of(
+                "bash",
+                "-c",
+                "exec \"$0\" serve \"$1\" >>\"$2\" 2>>\"$3\"",
+                registry.toString(),
+                config.toString(),
+                dir.resolve("access.log").toString(),
+                dir.resolve("registry.log").toString()),
+            Map.of(),
+            dir.resolve("registry.out"));
+    int local = tunnel.forward(host.address(), PORT);
+    HttpClient http =
+        HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    RegistryHost registryHost =
+        new RegistryHost(
+            host, dir, process, trustStore, user, password, http, "https://127.0.0.1:" + local);
+    process.awaitReady(registryHost::answers, Duration.ofSeconds(30));
+    return registryHost;
+  }
+
+  private static SSLContext writeTrustStore(Path cert, Path trustStore) throws IOException {
+    try (InputStream in = Files.newInputStream(cert)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setCertificateEntry(
+          "quayctl-e2e-registry", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      try (var out = Files.newOutputStream(trustStore)) {
+        store.store(out, TRUST_PASSWORD.toCharArray());
+      }
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      return ssl;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot build the registry's trust store", e);
+    }
+  }
+
+  private boolean answers() {
+    try {
+      int status =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(pushBase + "/v2/"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode();
+      return status == 200 || status == 401;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** {@code ADDRESS:5000}: the registry as image references on the bastion name it. */
+  public String hostPort() {
+    return host.address() + ":" + PORT;
+  }
+
+  /** The registry's host. */
+  public TestNetwork.Host host() {
+    return host;
+  }
+
+  /**
+   * JVM flags that make a Java process trust this registry's certificate (what installing the
+   * registry's CA on a bastion does).
+   */
+  public List<String> trustFlags() {
+    return List.of(
+        "-Djavax.net.ssl.trustStore=" + trustStore,
+        "-Djavax.net.ssl.trustStoreType=PKCS12",
+        "-Djavax.net.ssl.trustStorePassword=" + TRUST_PASSWORD);
+  }
+
+  /** The {@code .dockerconfigjson} of a pull secret with these credentials. */
+  public String dockerConfigJson(String user, String password) {
+    String auth =
+        Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return "{\"auths\":{\""
+        + hostPort()
+        + "\":{\"username\":\""
+        + user
+        + "\",\"password\":\""
+        + password
+        + "\",\"auth\":\""
+        + auth
+        + "\"}}}";
+  }
+
+  /** Pushes the image's blobs and manifest as {@code repository:tag}. */
+  public void push(String repository, String tag, ImageFixtures.Image image) throws IOException {
+    pushBlob(repository, image.config());
+    for (ImageFixtures.Layer layer : image.layers()) {
+      pushBlob(repository, layer.gzipped());
+    }
+    HttpResponse<String> put =
+        send(
+            request("/v2/" + repository + "/manifests/" + tag)
+                .header("Content-Type", image.manifestMediaType())
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(image.manifest())));
+    expect(put, 201, "pushing the manifest of " + repository + ":" + tag);
+  }
+
+  private void pushBlob(String repository, byte[] bytes) throws IOException {
+    Digest digest = Digest.of(bytes);
+    String base = "/v2/" + repository + "/blobs/";
+    if (send(request(base + digest).method("HEAD", HttpRequest.BodyPublishers.noBody()))
+            .statusCode()
+        == 200) {
+      return;
+    }
+    HttpResponse<String> started =
+        send(request(base + "uploads/").POST(HttpRequest.BodyPublishers.noBody()));
+    expect(started, 202, "starting an upload to " + repository);
+    URI location =
+        URI.create(pushBase + base).resolve(started.headers().firstValue("Location").orElseThrow());
+    // The registry names itself after the Host header it saw, which is the tunnel's; keep it.
+    String sep = location.toString().contains("?") ? "&" : "?";
+    HttpResponse<String> done =
+        send(
+            HttpRequest.newBuilder(URI.create(location + sep + "digest=" + digest))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    expect(done, 201, "uploading " + digest + " to " + repository);
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(pushBase + path)).timeout(Duration.ofSeconds(60));
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
+    if (user != null) {
+      request.header(
+          "Authorization",
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException();
+    }
+  }
+
+  private static void expect(HttpResponse<String> response, int status, String what)
+      throws IOException {
+    if (response.statusCode() != status) {
+      throw new IOException(
+          what + " failed: HTTP " + response.statusCode() + " " + response.body());
+    }
+  }
+
+  /** Every request answered so far, the harness's own pushes included. */
+  public List<Access> accessLog() throws IOException {
+    List<Access> out = new ArrayList<>();
+    Path log = dir.resolve("access.log");
+    if (!Files.exists(log)) {
+      return out;
+    }
+    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      Matcher m = ACCESS_LINE.matcher(line);
+      if (m.matches()) {
+        out.add(
+            new Access(
+                m.group(1),
+                m.group(2).split("\\?", 2)[0],
+                Integer.parseInt(m.group(3)),
+                m.group(4).equals("-") ? 0 : Long.parseLong(m.group(4))));
+      }
+    }
+    return out;
+  }
+
+  /** GETs of blobs answered with content (200 or 206): what the registry actually served. */
+  public List<Access> blobGets() throws IOException {
+    return accessLog().stream()
+        .filter(a -> a.method().equals("GET"))
+        .filter(a -> a.path().contains("/blobs/sha256:"))
+        .filter(a -> a.status() == 200 || a.status() == 206)
+        .toList();
+  }
+
+  /** GETs of one blob answered with content. */
+  public List<Access> blobGets(Digest digest) throws IOException {
+    return blobGets().stream().filter(a -> a.path().endsWith("/blobs/" + digest)).toList();
+  }
+
+  /** The registry's own log tail, for failure messages. */
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(dir.resolve("registry.log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}
