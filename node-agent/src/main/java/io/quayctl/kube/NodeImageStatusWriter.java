@@ -74,7 +74,7 @@ public final class NodeImageStatusWriter implements AutoCloseable {
 
   /**
    * Whether going from {@code before} to {@code after} must be written without waiting: an element
-   * came or went, or changed phase, attempt, uid, reason or resolved digest.
+   * came or went, or changed phase, attempt, uid, reason, resolved digest or layer infohashes.
    */
   public static boolean urgent(
       List<NodeImageEntryStatus> before, List<NodeImageEntryStatus> after) {
@@ -89,11 +89,18 @@ public final class NodeImageStatusWriter implements AutoCloseable {
           || !Objects.equals(a.getAttempt(), b.getAttempt())
           || !Objects.equals(a.getUid(), b.getUid())
           || !Objects.equals(a.getReason(), b.getReason())
-          || !Objects.equals(a.getResolvedDigest(), b.getResolvedDigest())) {
+          || !Objects.equals(a.getResolvedDigest(), b.getResolvedDigest())
+          || !Objects.equals(infohashes(a), infohashes(b))) {
         return true;
       }
     }
     return false;
+  }
+
+  private static List<String> infohashes(NodeImageEntryStatus s) {
+    return s.getLayers() == null
+        ? List.of()
+        : s.getLayers().stream().map(io.quayctl.api.v1alpha1.Layer::getInfohash).toList();
   }
 
   private void run() {

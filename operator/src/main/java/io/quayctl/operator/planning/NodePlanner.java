@@ -91,7 +91,7 @@ public final class NodePlanner {
             .sorted()
             .findFirst();
 
-    Optional<Resolution> resolved =
+    Optional<Resolution> fromEntries =
         existing.values().stream()
             .filter(e -> spec.getImage().equals(e.getImage()) && e.getResolvedDigest() != null)
             .sorted((a, b) -> Boolean.compare(isResolver(b), isResolver(a)))
@@ -99,8 +99,16 @@ public final class NodePlanner {
             .map(
                 e ->
                     resolution(
-                        currentResolver, e.getResolvedDigest(), e.getLayers(), e.getPlatform()))
-            .or(() -> reportedResolution(spec, currentResolver, existing, reports));
+                        currentResolver, e.getResolvedDigest(), e.getLayers(), e.getPlatform()));
+    Optional<Resolution> fromReport = reportedResolution(spec, currentResolver, existing, reports);
+    // The digest written into entries is kept; the resolver's latest report for that digest
+    // carries the most complete layers (infohashes arrive after the digest).
+    Optional<Resolution> resolved =
+        fromEntries.isEmpty()
+            ? fromReport
+            : fromReport
+                .filter(r -> r.digest().equals(fromEntries.get().digest()))
+                .or(() -> fromEntries);
 
     if (resolved.isEmpty()) {
       Optional<Node> bastion =
