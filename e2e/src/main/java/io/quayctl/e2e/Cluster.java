@@ -87,12 +87,12 @@ public final class Cluster implements AutoCloseable {
       Path runDir) {
 
     /**
-     * One bastion and {@code workers} workers, anonymous registry, a standalone tracker on the
-     * control host (the chart's {@code tracker.external}); {@link #withTrackerOnOperator} switches
-     * to the operator's embedded one.
+     * One bastion and {@code workers} workers, anonymous registry, the operator's embedded tracker
+     * (as the chart deploys it); {@code withTrackerOnOperator(false)} runs a standalone {@code
+     * quayctl tracker} on the control host instead (the chart's {@code tracker.external}).
      */
     public static Options of(int workers) {
-      return new Options(workers, null, null, null, false, true, List.of(), null);
+      return new Options(workers, null, null, null, true, true, List.of(), null);
     }
 
     public Options withRegistryAuth(String user, String password) {

@@ -79,8 +79,9 @@ import org.slf4j.LoggerFactory;
  * path (the torrent's file name is the digest's hex, the save path the store's {@code partial/}
  * directory); when every piece has passed its SHA-1 check the torrent is taken out of the session,
  * the whole file is hashed against the digest and committed into the store by rename, and then
- * seeded from its final path. Progress is kept in fast-resume files so a restarted process does not
- * download again what it has.
+ * seeded from its final path. Progress is kept in fast-resume files (every 5 s and on close) so a
+ * restarted process does not download again what it has; after a crash, when the partial file is
+ * newer than its resume data, libtorrent checks the file instead and keeps every good piece.
  */
 public final class LibtorrentEngine implements TorrentEngine {
   private static final Logger log = LoggerFactory.getLogger(LibtorrentEngine.class);
@@ -788,7 +789,7 @@ public final class LibtorrentEngine implements TorrentEngine {
                 add(
                     t,
                     partial,
-                    readResumeData(m),
+                    readResumeData(m, partial),
                     request.webSeed(),
                     request.knownPeers(),
                     new torrent_flags_t());
@@ -852,12 +853,29 @@ public final class LibtorrentEngine implements TorrentEngine {
     return new TorrentHandle(th);
   }
 
-  private add_torrent_params readResumeData(Metainfo m) {
+  /**
+   * The fast-resume data of a partial download, when it can be trusted. libtorrent 2.0 takes the
+   * piece bitfield of resume data as the truth and does not look at the file (it no longer keeps
+   * file times in resume data), so resume data older than the partial file's last write, left by a
+   * process that was killed after saving it, would make it fetch again every piece completed since.
+   * Without resume data libtorrent checks the existing file and keeps every piece that hashes
+   * right.
+   */
+  private add_torrent_params readResumeData(Metainfo m, Path partial) {
     Path file = resumeFile(m);
     if (!Files.isRegularFile(file)) {
       return null;
     }
     try {
+      if (Files.isRegularFile(partial)
+          && Files.getLastModifiedTime(partial).compareTo(Files.getLastModifiedTime(file)) >= 0) {
+        log.info(
+            "{}: the partial download was written after its resume data was saved (the process"
+                + " stopped without saving it again): checking {} instead",
+            m.digest(),
+            partial);
+        return null;
+      }
       byte[] data = Files.readAllBytes(file);
       error_code ec = new error_code();
       add_torrent_params p = libtorrent.read_resume_data_ex(Vectors.bytes2byte_vector(data), ec);
@@ -959,6 +977,9 @@ public final class LibtorrentEngine implements TorrentEngine {
               || t.state == TransferStats.State.CHECKING)) {
         t.resumeSaveOnClose = true;
         any = true;
+        // Paused first, so that nothing is written to the partial file after the resume data:
+        // resume data older than the file is not trusted on the next start (see readResumeData).
+        t.handle.pause();
         t.handle.saveResumeData(TorrentHandle.FLUSH_DISK_CACHE);
       }
     }

@@ -116,6 +116,14 @@ public final class JavaProcess implements AutoCloseable {
         + String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
   }
 
+  /** SIGKILL, as an OOM kill or a node crash ends a process: no shutdown hook runs. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(name + " survived SIGKILL");
+    }
+  }
+
   /** SIGTERM (shutdown hooks run), SIGKILL after 15 s. */
   @Override
   public void close() {

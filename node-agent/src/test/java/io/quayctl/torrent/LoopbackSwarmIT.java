@@ -7,6 +7,7 @@ import io.quayctl.registry.ImageReference;
 import io.quayctl.store.BlobStore;
 import io.quayctl.store.FileBlobStore;
 import io.quayctl.testing.FileBackedRegistry;
+import io.quayctl.testing.JavaProcess;
 import io.quayctl.tracker.IndexClient;
 import io.quayctl.tracker.TrackerServer;
 import java.io.IOException;
@@ -256,5 +257,71 @@ class LoopbackSwarmIT {
         "resume: had %d of %d, downloaded %d after restart%n", have, blob.content().length, again);
     assertThat(again).isLessThanOrEqualTo(blob.content().length - have + 2L * MIB);
     assertThat(resumeFile).doesNotExist();
+  }
+
+  @Test
+  void resumesAfterTheDownloaderIsKilledWithoutDownloadingAgain() throws Exception {
+    Host a = host("a");
+    TestBlob blob = TestBlob.create(a.store(), 8 * MIB, 7);
+    a.engine().seed(blob.path(), blob.metainfo(), trackers);
+    Path store = tmp.resolve("b").resolve("store");
+    Path resume = tmp.resolve("b").resolve("resume");
+    Path torrent = Files.write(tmp.resolve("blob.torrent"), blob.metainfo().bytes());
+
+    // A downloader in its own JVM at 1 MiB/s, killed with SIGKILL once it has 40 % of the blob:
+    // about 3 s in, so its last periodic resume data (5 s apart) predates most of what it has.
+    JavaProcess child =
+        JavaProcess.start(
+            "killed-downloader",
+            tmp.resolve("logs"),
+            List.of("-D" + NativeLibrary.PATH_PROPERTY + "=" + NativeLibrary.load()),
+            DownloadUntilKilled.class.getName(),
+            List.of(
+                store.toString(),
+                resume.toString(),
+                torrent.toString(),
+                blob.digest().toString(),
+                Integer.toString(a.engine().listenPort()),
+                "1024"));
+    long have = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    try {
+      while (have < blob.content().length * 4L / 10) {
+        assertThat(System.nanoTime()).as(child.logTail(20)).isLessThan(deadline);
+        assertThat(child.isAlive()).as(child.logTail(40)).isTrue();
+        Thread.sleep(50);
+        have = lastHave(child);
+      }
+    } finally {
+      child.kill();
+    }
+    assertThat(have).isLessThan(blob.content().length);
+    assertThat(resume.resolve(blob.digest().hex() + ".resume"))
+        .as("resume data saved before the kill")
+        .exists();
+
+    BlobStore b = FileBlobStore.open(store);
+    assertThat(b.contains(blob.digest())).isFalse();
+    LibtorrentEngine b2 = new LibtorrentEngine(EngineConfig.loopback(resume), b, Clock.systemUTC());
+    b2.start();
+    closeables.add(b2);
+    Download d =
+        b2.download(
+            DownloadRequest.of(blob.metainfo(), List.of())
+                .withKnownPeers(
+                    List.of(new InetSocketAddress("127.0.0.1", a.engine().listenPort()))));
+    assertCommitted(new Host(b2, b), blob, d.completion().get(60, TimeUnit.SECONDS));
+    long again = b2.stats(blob.digest()).orElseThrow().fromPeers();
+    System.out.printf(
+        "killed: had %d of %d, downloaded %d after restart%n", have, blob.content().length, again);
+    // What was on disk is kept; only pieces in flight at the kill may be fetched again.
+    long slack = 8L * blob.metainfo().pieceLength();
+    assertThat(again).isLessThanOrEqualTo(blob.content().length - have + slack);
+  }
+
+  /** The last {@code have N} a {@link DownloadUntilKilled} printed. */
+  private static long lastHave(JavaProcess child) {
+    List<String> lines = child.log().lines().filter(l -> l.startsWith("have ")).toList();
+    return lines.isEmpty() ? 0 : Long.parseLong(lines.get(lines.size() - 1).substring(5).strip());
   }
 }

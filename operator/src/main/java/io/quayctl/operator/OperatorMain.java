@@ -20,6 +20,7 @@ import io.quayctl.operator.tracker.TrackerEndpointSlice;
 import io.quayctl.operator.tracker.ZonePeerSelector;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -120,19 +121,27 @@ public final class OperatorMain implements AutoCloseable {
     List<String> defaultTrackers = options.defaultTrackers();
     if (options.trackerPort().isPresent()) {
       NodeZones z = new NodeZones(client);
+      Optional<String> advertised = options.trackerAnnounceUrl();
       OperatorTracker t =
           new OperatorTracker(
+              InetAddress.getByName(options.trackerBind()),
               options.trackerPort().getAsInt(),
               new ZonePeerSelector(z::zoneOf),
-              defaultTrackers.isEmpty() || !options.trackers().isEmpty()
-                  ? null
-                  : defaultTrackers.get(0),
+              advertised.orElse(null),
               registry,
               clock);
       z.start();
       t.start();
       zones = Optional.of(z);
       tracker = Optional.of(t);
+      if (advertised.isEmpty()) {
+        log()
+            .warn(
+                "the embedded tracker is advertised as {}, which agents on other hosts cannot"
+                    + " reach: set POD_IP (the chart does), --tracker-service or"
+                    + " --tracker-advertise-url",
+                t.announceUrl());
+      }
       if (defaultTrackers.isEmpty()) {
         defaultTrackers = List.of(t.announceUrl());
       }

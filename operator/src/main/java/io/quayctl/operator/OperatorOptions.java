@@ -25,6 +25,7 @@ import java.util.OptionalInt;
  * @param metricsPort port of {@code /metrics} (may equal the health port)
  * @param logLevel trace, debug, info, warn or error
  * @param trackerPort port of the embedded tracker and index; empty = none
+ * @param trackerBind address the embedded tracker binds ({@code 0.0.0.0}: every interface)
  * @param trackerAdvertiseUrl announce URL handed to agents for the embedded tracker
  * @param trackerService the selector-less Service whose EndpointSlice the leader writes
  * @param trackers external announce URLs; replace the embedded tracker in NodeImage entries
@@ -43,6 +44,7 @@ public record OperatorOptions(
     int metricsPort,
     String logLevel,
     OptionalInt trackerPort,
+    String trackerBind,
     Optional<String> trackerAdvertiseUrl,
     Optional<String> trackerService,
     List<String> trackers,
@@ -56,7 +58,8 @@ public record OperatorOptions(
       "usage: quayctl-operator [--namespace=NS]... [--leader-election=true|false]"
           + " [--leader-election-lease=NAME] [--leader-election-namespace=NS]"
           + " [--health-port=PORT] [--metrics-port=PORT] [--log-level=LEVEL]"
-          + " [--tracker-port=PORT] [--tracker-advertise-url=URL] [--tracker-service=NAME]"
+          + " [--tracker-port=PORT] [--tracker-bind=IP] [--tracker-advertise-url=URL]"
+          + " [--tracker-service=NAME]"
           + " [--tracker=URL]... [--bastion-selector=KEY=VALUE] [--default-seed-duration=D]"
           + " [--default-parallelism=N|N%]";
 
@@ -83,6 +86,7 @@ public record OperatorOptions(
     int metricsPort = 8080;
     String logLevel = "info";
     OptionalInt trackerPort = OptionalInt.empty();
+    String bind = "0.0.0.0";
     String advertise = null;
     String service = null;
     List<String> trackers = new ArrayList<>();
@@ -119,6 +123,7 @@ public record OperatorOptions(
         case "--metrics-port" -> metricsPort = port(value, name);
         case "--log-level" -> logLevel = logLevel(value);
         case "--tracker-port" -> trackerPort = OptionalInt.of(port(value, name));
+        case "--tracker-bind" -> bind = ipLiteral(value, name);
         case "--tracker-advertise-url" -> advertise = value;
         case "--tracker-service" -> service = value;
         case "--tracker" -> trackers.add(value);
@@ -131,6 +136,16 @@ public record OperatorOptions(
     if (leaseNamespace == null || leaseNamespace.isBlank()) {
       leaseNamespace = ownNamespace(env);
     }
+    Optional<String> podIp = nonBlank(env.get("POD_IP"));
+    if (trackerPort.isPresent()
+        && trackerPort.getAsInt() == 0
+        && advertise == null
+        && (service != null || podIp.isPresent() || !isWildcard(bind))) {
+      throw new IllegalArgumentException(
+          "--tracker-port=0 picks a random port, which agents cannot be told through the pod IP"
+              + " or a Service: give a fixed --tracker-port, or --tracker-advertise-url\n"
+              + USAGE);
+    }
     return new OperatorOptions(
         namespaces,
         leaderElection,
@@ -140,6 +155,7 @@ public record OperatorOptions(
         metricsPort,
         logLevel,
         trackerPort,
+        bind,
         Optional.ofNullable(advertise),
         Optional.ofNullable(service),
         trackers,
@@ -147,30 +163,41 @@ public record OperatorOptions(
         Optional.ofNullable(seed),
         Optional.ofNullable(parallelism),
         nonBlank(env.get("POD_NAME")),
-        nonBlank(env.get("POD_IP")));
+        podIp);
   }
 
   /**
-   * The announce URLs NodeImage entries get when an ImagePull names none: the external trackers;
-   * else the embedded tracker's, as advertised, else through the tracker Service's DNS name, else
-   * at this pod's IP. Empty without any tracker.
+   * The announce URLs NodeImage entries get when an ImagePull names none: the external trackers,
+   * else the embedded tracker's {@link #trackerAnnounceUrl()}. Empty without any tracker, or when
+   * the embedded tracker's address is not known.
    */
   public List<String> defaultTrackers() {
     if (!trackers.isEmpty()) {
       return trackers;
     }
+    return trackerAnnounceUrl().map(List::of).orElse(List.of());
+  }
+
+  /**
+   * The URL agents announce to the embedded tracker at: {@code --tracker-advertise-url}; else
+   * through the tracker Service's DNS name ({@code --tracker-service}); else at this pod's IP
+   * ({@code POD_IP}); else at {@code --tracker-bind} when that is one address. Empty without an
+   * embedded tracker, or when none of these is known: then only this host can reach it.
+   */
+  public Optional<String> trackerAnnounceUrl() {
     if (trackerPort.isEmpty()) {
-      return List.of();
+      return Optional.empty();
     }
     if (trackerAdvertiseUrl.isPresent()) {
-      return List.of(trackerAdvertiseUrl.get());
+      return trackerAdvertiseUrl;
     }
     int port = trackerPort.getAsInt();
     if (trackerService.isPresent()) {
-      return List.of(
+      return Optional.of(
           "http://" + trackerService.get() + "." + leaseNamespace + ".svc:" + port + "/announce");
     }
-    return podIp.map(ip -> List.of("http://" + ip + ":" + port + "/announce")).orElse(List.of());
+    Optional<String> host = podIp.or(() -> Optional.of(trackerBind).filter(b -> !isWildcard(b)));
+    return host.map(ip -> "http://" + urlHost(ip) + ":" + port + "/announce");
   }
 
   /** The Lease holder's identity: the pod name, else the host name. */
@@ -221,6 +248,26 @@ public record OperatorOptions(
     return text.matches("^[0-9]+$")
         ? new IntOrString(Integer.parseInt(text))
         : new IntOrString(text.strip());
+  }
+
+  /** An IPv4 or IPv6 address as written, never a name to look up. */
+  private static String ipLiteral(String text, String option) {
+    String ip = text.strip();
+    boolean v4 = ip.matches("^[0-9]{1,3}(\\.[0-9]{1,3}){3}$");
+    boolean v6 = ip.contains(":") && ip.matches("^[0-9a-fA-F:.]+$");
+    if (!v4 && !v6) {
+      throw new IllegalArgumentException(
+          option + ": \"" + text + "\" is not an IP address\n" + USAGE);
+    }
+    return ip;
+  }
+
+  private static boolean isWildcard(String ip) {
+    return ip.equals("0.0.0.0") || ip.equals("::") || ip.matches("^[0:]+$");
+  }
+
+  private static String urlHost(String ip) {
+    return ip.contains(":") && !ip.startsWith("[") ? "[" + ip + "]" : ip;
   }
 
   private static Optional<String> nonBlank(String s) {

@@ -60,6 +60,40 @@ class OperatorOptionsTest {
   }
 
   @Test
+  void theEmbeddedTrackerIsNeverAdvertisedOnLoopbackWhenAnAddressIsKnown() {
+    OperatorOptions o = OperatorOptions.parse(POD, "--tracker-port=6969");
+    assertThat(o.trackerBind()).isEqualTo("0.0.0.0");
+    assertThat(o.trackerAnnounceUrl()).hasValue("http://10.1.2.3:6969/announce");
+    assertThat(
+            OperatorOptions.parse(Map.of("POD_IP", "fd00::7"), "--tracker-port=6969")
+                .trackerAnnounceUrl())
+        .hasValue("http://[fd00::7]:6969/announce");
+    // Without a pod IP, a tracker bound to one address is advertised there.
+    assertThat(
+            OperatorOptions.parse(Map.of(), "--tracker-port=6969", "--tracker-bind=10.9.8.7")
+                .defaultTrackers())
+        .containsExactly("http://10.9.8.7:6969/announce");
+    // Nothing known: the operator falls back to its bound address (and warns).
+    assertThat(OperatorOptions.parse(Map.of(), "--tracker-port=0").trackerAnnounceUrl()).isEmpty();
+    // External trackers do not change where the embedded one (the index) is advertised.
+    assertThat(
+            OperatorOptions.parse(POD, "--tracker-port=6969", "--tracker=http://t1:6969/announce")
+                .trackerAnnounceUrl())
+        .hasValue("http://10.1.2.3:6969/announce");
+  }
+
+  @Test
+  void aRandomTrackerPortCannotBeAdvertisedThroughThePodIp() {
+    assertThatThrownBy(() -> OperatorOptions.parse(POD, "--tracker-port=0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--tracker-port=0");
+    assertThatThrownBy(
+            () -> OperatorOptions.parse(Map.of(), "--tracker-port=6969", "--tracker-bind=host"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not an IP address");
+  }
+
+  @Test
   void leaderElectionCanBeTurnedOffEitherWay() {
     assertThat(OperatorOptions.parse(POD, "--leader-election=false").leaderElection()).isFalse();
     assertThat(OperatorOptions.parse(POD, "--no-leader-election").leaderElection()).isFalse();

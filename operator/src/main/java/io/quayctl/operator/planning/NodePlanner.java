@@ -91,7 +91,8 @@ public final class NodePlanner {
             .sorted()
             .findFirst();
 
-    Optional<Resolution> fromEntries =
+    Optional<Resolution> reported = reportedResolution(spec, currentResolver, existing, reports);
+    Optional<Resolution> resolved =
         existing.values().stream()
             .filter(e -> spec.getImage().equals(e.getImage()) && e.getResolvedDigest() != null)
             .sorted((a, b) -> Boolean.compare(isResolver(b), isResolver(a)))
@@ -99,16 +100,9 @@ public final class NodePlanner {
             .map(
                 e ->
                     resolution(
-                        currentResolver, e.getResolvedDigest(), e.getLayers(), e.getPlatform()));
-    Optional<Resolution> fromReport = reportedResolution(spec, currentResolver, existing, reports);
-    // The digest written into entries is kept; the resolver's latest report for that digest
-    // carries the most complete layers (infohashes arrive after the digest).
-    Optional<Resolution> resolved =
-        fromEntries.isEmpty()
-            ? fromReport
-            : fromReport
-                .filter(r -> r.digest().equals(fromEntries.get().digest()))
-                .or(() -> fromEntries);
+                        currentResolver, e.getResolvedDigest(), e.getLayers(), e.getPlatform()))
+            .map(r -> withReportedInfohashes(r, reported))
+            .or(() -> reported);
 
     if (resolved.isEmpty()) {
       Optional<Node> bastion =
@@ -157,6 +151,28 @@ public final class NodePlanner {
   }
 
   /**
+   * The stored resolution, with the layers of the resolver's report when those name infohashes the
+   * stored ones lack. The resolver reports the digest before it fetches the blobs (so that workers
+   * start waiting at once) and the infohashes once it has them; both may arrive in separate status
+   * writes, and the first one is what the entries were given.
+   */
+  private static Resolution withReportedInfohashes(
+      Resolution stored, Optional<Resolution> reported) {
+    if (reported.isEmpty() || !stored.digest().equals(reported.get().digest())) {
+      return stored;
+    }
+    List<Layer> layers = reported.get().layers();
+    boolean completes =
+        layers.size() == stored.layers().size()
+            && layers.stream().allMatch(l -> l.getInfohash() != null)
+            && stored.layers().stream().anyMatch(l -> l.getInfohash() == null);
+    return completes
+        ? resolution(
+            Optional.ofNullable(stored.resolverNode()), stored.digest(), layers, stored.platform())
+        : stored;
+  }
+
+  /**
    * The resolver's answer for its current attempt, taken in the same pass that sees it: this
    * operator's own write of the digest into the entry does not trigger another reconcile.
    */
@@ -171,6 +187,8 @@ public final class NodePlanner {
           NodeImageEntryStatus report = reports.get(name);
           boolean answered =
               entry != null
+                  && report != null
+                  && report.getLayers() != null
                   && spec.getImage().equals(entry.getImage())
                   && report != null
                   && report.getResolvedDigest() != null

@@ -12,25 +12,27 @@ import java.net.InetAddress;
 import java.time.Clock;
 
 /**
- * The tracker and metainfo index of the shared {@code tracker} module, listening on every
- * interface, with its counters on the operator's {@code /metrics}.
+ * The tracker and metainfo index of the shared {@code tracker} module, with its counters on the
+ * operator's {@code /metrics}.
  */
 public final class OperatorTracker implements EmbeddedTracker {
   private final TrackerServer server;
 
   /**
-   * A tracker (not yet started) on {@code port}, choosing peers with {@code selector} and telling
-   * clients {@code announceUrl} (null: from the bound address).
+   * A tracker (not yet started) on {@code bind} (the wildcard address: every interface) and {@code
+   * port}, choosing peers with {@code selector} and telling clients {@code announceUrl} (null: from
+   * the bound address, loopback for the wildcard).
    */
   public OperatorTracker(
-      int port, PeerSelector selector, String announceUrl, PrometheusRegistry registry, Clock clock)
+      InetAddress bind,
+      int port,
+      PeerSelector selector,
+      String announceUrl,
+      PrometheusRegistry registry,
+      Clock clock)
       throws IOException {
     TrackerServer.Builder b =
-        TrackerServer.builder()
-            .bindAddress(InetAddress.getByName("0.0.0.0"))
-            .port(port)
-            .peerSelector(selector)
-            .clock(clock);
+        TrackerServer.builder().bindAddress(bind).port(port).peerSelector(selector).clock(clock);
     if (announceUrl != null) {
       b.advertisedAnnounceUrl(announceUrl);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.quayctl.api.v1alpha1.ImagePull;
+import io.quayctl.api.v1alpha1.Layer;
 import io.quayctl.api.v1alpha1.NodeImage;
 import io.quayctl.api.v1alpha1.NodeImageEntry;
 import io.quayctl.api.v1alpha1.NodeImageEntryStatus;
@@ -80,6 +81,39 @@ class NodePlannerTest {
     assertThat(plan.resolution().state()).isEqualTo(Resolution.State.RESOLVED);
     assertThat(plan.entries().get("b1").getResolvedDigest()).isEqualTo(DIGEST);
     assertThat(plan.entries().get("b1").getLayers()).hasSize(2);
+  }
+
+  @Test
+  void infohashesReportedAfterTheDigestReachEntriesAndStatus() {
+    nodes.add(ClusterFixtures.bastion("b1"));
+    nodes.add(ClusterFixtures.node("w1", WORKERS));
+    NodeImageEntry resolving = plan().entries().get("b1");
+    // First the digest alone, as the resolver reports it before fetching the blobs.
+    NodeImageEntryStatus early = ClusterFixtures.report(resolving, NodeImagePhase.Pulling);
+    early.setLayers(
+        ClusterFixtures.LAYERS.stream()
+            .map(l -> new Layer(l.getDigest(), l.getSize(), null))
+            .toList());
+    nodeImages.add(ClusterFixtures.withStatus(ClusterFixtures.nodeImage("b1", resolving), early));
+    NodeImageEntry resolved = plan().entries().get("b1");
+    assertThat(resolved.getLayers()).extracting(Layer::getInfohash).containsOnlyNulls();
+
+    // Then the infohashes, in a later status write of the same attempt.
+    nodeImages.clear();
+    nodeImages.add(
+        ClusterFixtures.withStatus(
+            ClusterFixtures.nodeImage("b1", resolved),
+            ClusterFixtures.report(resolved, NodeImagePhase.Seeding)));
+    Plan plan = plan();
+    String[] infohashes =
+        ClusterFixtures.LAYERS.stream().map(Layer::getInfohash).toArray(String[]::new);
+    assertThat(plan.resolution().layers())
+        .extracting(Layer::getInfohash)
+        .containsExactly(infohashes);
+    assertThat(plan.entries().get("b1").getLayers())
+        .extracting(Layer::getInfohash)
+        .containsExactly(infohashes);
+    assertThat(plan.entries().get("b1").getAttempt()).isEqualTo(resolved.getAttempt());
   }
 
   @Test
