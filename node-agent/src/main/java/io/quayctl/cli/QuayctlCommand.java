@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
       VersionCommand.class,
       QuayctlCommand.Docker.class,
       QuayctlCommand.Rkt.class,
-      TrackerCommand.class
+      TrackerCommand.class,
+      AgentCommand.class
     })
 public final class QuayctlCommand {
 

@@ -1,12 +1,12 @@
 package io.quayctl.cli;
 
+import io.quayctl.distribution.DataDir;
 import io.quayctl.distribution.ImageDistributor;
 import io.quayctl.registry.CredentialProvider;
 import io.quayctl.registry.DockerCredentials;
 import io.quayctl.registry.ImageReference;
 import io.quayctl.registry.RegistryClient;
 import io.quayctl.store.BlobStore;
-import io.quayctl.store.FileBlobStore;
 import io.quayctl.torrent.EngineConfig;
 import io.quayctl.torrent.LibtorrentEngine;
 import io.quayctl.torrent.WebSeedServer;
@@ -15,7 +15,6 @@ import io.quayctl.tracker.TrackerServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,8 +91,8 @@ final class TorrentSetup implements AutoCloseable {
           "--skip-web-seed needs peers to download from: give --tracker URL of a quayctl tracker"
               + " (or --tracker with --index URL)");
     }
-    Files.createDirectories(o.dataDir());
-    BlobStore store = FileBlobStore.open(o.dataDir().resolve("store"));
+    DataDir dataDir = new DataDir(o.dataDir());
+    BlobStore store = dataDir.openStore();
     RegistryClient registry = null;
     if (!o.skipWebSeed) {
       Map<String, String> env = new HashMap<>(System.getenv());
@@ -122,7 +121,7 @@ final class TorrentSetup implements AutoCloseable {
                 o.uploadRate,
                 o.connectionsPerSecond,
                 o.encryptionMode,
-                o.dataDir().resolve("resume"),
+                dataDir.resumeDir(),
                 Duration.ofMillis(500));
         engine = new LibtorrentEngine(config, store, Clock.systemUTC());
         engine.start();

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -11,31 +12,56 @@ import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.quayctl.operator.metrics.OperatorMetrics;
+import io.quayctl.operator.planning.PlanDefaults;
 import io.quayctl.operator.reconciler.ImagePullReconciler;
+import io.quayctl.operator.tracker.NodeZones;
+import io.quayctl.operator.tracker.OperatorTracker;
+import io.quayctl.operator.tracker.TrackerEndpointSlice;
+import io.quayctl.operator.tracker.ZonePeerSelector;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The operator's composition root: a Fabric8 client on the JDK HTTP client, the JOSDK operator (no
- * server-side apply, leader election on a Lease), and an HTTP server for {@code /healthz}, {@code
- * /readyz} and {@code /metrics}.
+ * server-side apply, leader election on a Lease), the embedded tracker and index with zone-aware
+ * peer selection, and HTTP servers for {@code /healthz}, {@code /readyz} and {@code /metrics}. The
+ * leader points the tracker Service at itself; without leader election that happens at start.
  */
 public final class OperatorMain implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
-
   private final Operator operator;
-  private final HttpServer http;
+  private final List<HttpServer> servers;
+  private final HttpServer health;
+  private final HttpServer metrics;
+  private final Optional<OperatorTracker> tracker;
+  private final Optional<NodeZones> zones;
 
-  private OperatorMain(Operator operator, HttpServer http) {
+  private OperatorMain(
+      Operator operator,
+      HttpServer health,
+      HttpServer metrics,
+      Optional<OperatorTracker> tracker,
+      Optional<NodeZones> zones) {
     this.operator = operator;
-    this.http = http;
+    this.health = health;
+    this.metrics = metrics;
+    this.servers = health == metrics ? List.of(health) : List.of(health, metrics);
+    this.tracker = tracker;
+    this.zones = zones;
+  }
+
+  private static Logger log() {
+    // Not a static field: the log level is set from the flags before the first logger exists.
+    return LoggerFactory.getLogger(OperatorMain.class);
   }
 
   /** Runs the operator until the JVM is stopped. */
@@ -48,20 +74,17 @@ public final class OperatorMain implements AutoCloseable {
       System.exit(2);
       return;
     }
-    if (options.trackerPort().isPresent()) {
-      // The embedded tracker (io.quayctl.operator.tracker) arrives with the tracker module.
-      System.err.println(
-          "--tracker-port: this build has no embedded tracker; set spec.trackers on ImagePulls");
-      System.exit(2);
-      return;
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.logLevel());
     }
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     KubernetesClient client =
         new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory()).build();
     OperatorMain main;
     try {
       main = start(client, options, Clock.systemUTC());
     } catch (RuntimeException e) {
-      LOG.error("operator failed to start", e);
+      log().error("operator failed to start", e);
       System.exit(1);
       return;
     }
@@ -73,9 +96,55 @@ public final class OperatorMain implements AutoCloseable {
       throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
-    OperatorMetrics metrics = new OperatorMetrics(registry);
-    String identity = System.getenv().getOrDefault("HOSTNAME", "quayctl-operator");
+    OperatorMetrics operatorMetrics = new OperatorMetrics(registry);
+    String identity = options.identity();
 
+    Optional<TrackerEndpointSlice> slice = Optional.empty();
+    if (options.trackerService().isPresent()) {
+      if (options.trackerPort().isEmpty() || options.podIp().isEmpty()) {
+        throw new IllegalArgumentException(
+            "--tracker-service needs --tracker-port and the POD_IP environment variable");
+      }
+      slice =
+          Optional.of(
+              new TrackerEndpointSlice(
+                  client,
+                  options.leaseNamespace(),
+                  options.trackerService().get(),
+                  options.podIp().get(),
+                  options.trackerPort().getAsInt(),
+                  identity));
+    }
+    Optional<NodeZones> zones = Optional.empty();
+    Optional<OperatorTracker> tracker = Optional.empty();
+    List<String> defaultTrackers = options.defaultTrackers();
+    if (options.trackerPort().isPresent()) {
+      NodeZones z = new NodeZones(client);
+      OperatorTracker t =
+          new OperatorTracker(
+              options.trackerPort().getAsInt(),
+              new ZonePeerSelector(z::zoneOf),
+              defaultTrackers.isEmpty() || !options.trackers().isEmpty()
+                  ? null
+                  : defaultTrackers.get(0),
+              registry,
+              clock);
+      z.start();
+      t.start();
+      zones = Optional.of(z);
+      tracker = Optional.of(t);
+      if (defaultTrackers.isEmpty()) {
+        defaultTrackers = List.of(t.announceUrl());
+      }
+    }
+    PlanDefaults defaults =
+        new PlanDefaults(
+            options.bastionSelector(),
+            defaultTrackers,
+            options.defaultSeedDuration().orElse(null),
+            options.defaultParallelism().orElse(null));
+
+    Optional<TrackerEndpointSlice> publish = slice;
     Operator operator =
         new Operator(
             o -> {
@@ -89,11 +158,16 @@ public final class OperatorMain implements AutoCloseable {
                             options.leaseName())
                         .withLeaseNamespace(options.leaseNamespace())
                         .withIdentity(identity)
+                        .withLeaderCallbacks(
+                            new LeaderCallbacks(
+                                () -> publish.ifPresent(TrackerEndpointSlice::publish),
+                                () -> log().info("lost the lease {}", options.leaseName()),
+                                leader -> log().info("leader is {}", leader)))
                         .build());
               }
             });
     operator.register(
-        new ImagePullReconciler(clock, metrics, identity),
+        new ImagePullReconciler(clock, operatorMetrics, identity, defaults),
         c -> {
           c.withFinalizer(ImagePullReconciler.FINALIZER);
           if (!options.namespaces().isEmpty()) {
@@ -101,10 +175,17 @@ public final class OperatorMain implements AutoCloseable {
           }
         });
 
-    HttpServer http = HttpServer.create(new InetSocketAddress(options.httpPort()), 0);
-    http.createContext("/metrics", new MetricsHandler(registry));
-    http.createContext("/healthz", ex -> answer(ex, () -> true));
-    http.createContext(
+    List<HttpServer> started = new ArrayList<>();
+    HttpServer health = HttpServer.create(new InetSocketAddress(options.healthPort()), 0);
+    started.add(health);
+    HttpServer metricsServer = health;
+    if (options.metricsPort() != options.healthPort() || options.healthPort() == 0) {
+      metricsServer = HttpServer.create(new InetSocketAddress(options.metricsPort()), 0);
+      started.add(metricsServer);
+    }
+    metricsServer.createContext("/metrics", new MetricsHandler(registry));
+    health.createContext("/healthz", ex -> answer(ex, () -> true));
+    health.createContext(
         "/readyz",
         ex ->
             answer(
@@ -112,32 +193,54 @@ public final class OperatorMain implements AutoCloseable {
                 () ->
                     operator.getRuntimeInfo().isStarted()
                         && operator.getRuntimeInfo().allEventSourcesAreHealthy()));
-    http.start();
+    started.forEach(HttpServer::start);
     try {
       operator.start();
+      if (!options.leaderElection()) {
+        slice.ifPresent(TrackerEndpointSlice::publish);
+      }
     } catch (RuntimeException e) {
-      http.stop(0);
+      started.forEach(s -> s.stop(0));
       operator.stop();
+      tracker.ifPresent(OperatorTracker::close);
+      zones.ifPresent(NodeZones::close);
       throw e;
     }
-    LOG.info(
-        "quayctl operator started; http on :{}, leader election {}",
-        http.getAddress().getPort(),
-        options.leaderElection()
-            ? "on lease " + options.leaseNamespace() + "/" + options.leaseName()
-            : "off");
-    return new OperatorMain(operator, http);
+    log()
+        .info(
+            "quayctl operator started; health on :{}, metrics on :{}, tracker {}, leader"
+                + " election {}, entries announce to {}",
+            health.getAddress().getPort(),
+            metricsServer.getAddress().getPort(),
+            tracker.map(t -> "on :" + t.port()).orElse("off"),
+            options.leaderElection()
+                ? "on lease " + options.leaseNamespace() + "/" + options.leaseName()
+                : "off",
+            defaultTrackers);
+    return new OperatorMain(operator, health, metricsServer, tracker, zones);
   }
 
-  /** The port the HTTP server listens on. */
-  public int httpPort() {
-    return http.getAddress().getPort();
+  /** The port of {@code /healthz} and {@code /readyz}. */
+  public int healthPort() {
+    return health.getAddress().getPort();
+  }
+
+  /** The port of {@code /metrics}. */
+  public int metricsPort() {
+    return metrics.getAddress().getPort();
+  }
+
+  /** The embedded tracker's port, if it runs. */
+  public Optional<Integer> trackerPort() {
+    return tracker.map(OperatorTracker::port);
   }
 
   @Override
   public void close() {
-    http.stop(0);
+    servers.forEach(s -> s.stop(0));
     operator.stop();
+    tracker.ifPresent(OperatorTracker::close);
+    zones.ifPresent(NodeZones::close);
   }
 
   private static void answer(HttpExchange ex, BooleanSupplier ok) throws IOException {

@@ -18,10 +18,13 @@ public final class Bastions {
    * fetches the image anyway), else the first usable bastion by name.
    */
   public static Optional<Node> choose(
-      Collection<Node> nodes, Optional<String> currentResolver, Set<String> targets) {
+      Collection<Node> nodes,
+      BastionSelector bastions,
+      Optional<String> currentResolver,
+      Set<String> targets) {
     List<Node> usable =
         nodes.stream()
-            .filter(NodeFacts::isBastion)
+            .filter(bastions::matches)
             .filter(n -> NodeFacts.unavailableReason(n).isEmpty())
             .sorted(Comparator.comparing(NodeFacts::name))
             .collect(Collectors.toList());
@@ -37,17 +40,15 @@ public final class Bastions {
   }
 
   /** Says why no bastion can resolve, for the Resolved condition's message. */
-  public static String whyNone(Collection<Node> nodes) {
+  public static String whyNone(Collection<Node> nodes, BastionSelector bastions) {
     List<String> labelled =
         nodes.stream()
-            .filter(NodeFacts::isBastion)
+            .filter(bastions::matches)
             .sorted(Comparator.comparing(NodeFacts::name))
             .map(n -> NodeFacts.name(n) + " (" + NodeFacts.unavailableReason(n).orElse("?") + ")")
             .collect(Collectors.toList());
     if (labelled.isEmpty()) {
-      return "no node is labelled "
-          + NodeFacts.BASTION_LABEL
-          + "=true; only bastions may read the registry";
+      return "no node is labelled " + bastions + "; only bastions may read the registry";
     }
     return "no bastion can take work: " + String.join(", ", labelled);
   }

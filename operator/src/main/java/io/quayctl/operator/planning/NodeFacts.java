@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /** What the planner needs to know about a Node, read from its labels, spec and status. */
 public final class NodeFacts {
-  /** Nodes with this label set to {@code "true"} may talk to registries. */
+  /** Nodes with this label set to {@code "true"} may talk to registries (the default selector). */
   public static final String BASTION_LABEL = "quayctl.io/bastion";
 
   private NodeFacts() {}
@@ -21,11 +21,6 @@ public final class NodeFacts {
   public static Map<String, String> labels(Node node) {
     Map<String, String> labels = node.getMetadata().getLabels();
     return labels == null ? Map.of() : labels;
-  }
-
-  /** Whether the node is labelled as a bastion. */
-  public static boolean isBastion(Node node) {
-    return "true".equals(labels(node).get(BASTION_LABEL));
   }
 
   /** Why the node cannot take new work (NotReady, Unschedulable), or empty if it can. */

@@ -1,5 +1,6 @@
 package io.quayctl.operator.planning;
 
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.quayctl.api.v1alpha1.ImagePull;
 import io.quayctl.api.v1alpha1.ImagePullRef;
@@ -64,7 +65,7 @@ public final class NodePlanner {
     long fromRegistry =
         reports.values().stream().mapToLong(s -> nz(s.getBytesFromRegistry())).sum();
 
-    Optional<Problem> problem = validate(spec, pull.getMetadata().getNamespace(), in);
+    Optional<Problem> problem = validate(spec, in.defaults());
     if (problem.isPresent()) {
       return new Plan(
           problem,
@@ -77,7 +78,7 @@ public final class NodePlanner {
           Optional.empty());
     }
 
-    Pass pass = new Pass(pull, in.now(), existing, reports);
+    Pass pass = new Pass(pull, in.defaults(), in.now(), existing, reports);
     Map<String, Node> byName =
         in.nodes().stream().collect(Collectors.toMap(NodeFacts::name, n -> n, (a, b) -> a));
     NodeSelection selection = NodeSelection.select(spec, in.nodes(), existing.keySet());
@@ -102,7 +103,8 @@ public final class NodePlanner {
             .or(() -> reportedResolution(spec, currentResolver, existing, reports));
 
     if (resolved.isEmpty()) {
-      Optional<Node> bastion = Bastions.choose(in.nodes(), currentResolver, targetNames);
+      Optional<Node> bastion =
+          Bastions.choose(in.nodes(), in.defaults().bastions(), currentResolver, targetNames);
       List<NodeReason> skipped = new ArrayList<>(selection.skipped());
       List<Node> targets =
           bastion
@@ -111,7 +113,10 @@ public final class NodePlanner {
       if (bastion.isEmpty()) {
         return new Plan(
             Optional.empty(),
-            Resolution.of(Resolution.State.NO_BASTION, "NoBastion", Bastions.whyNone(in.nodes())),
+            Resolution.of(
+                Resolution.State.NO_BASTION,
+                "NoBastion",
+                Bastions.whyNone(in.nodes(), in.defaults().bastions())),
             Map.of(),
             waiting(targets),
             List.copyOf(skipped),
@@ -175,7 +180,7 @@ public final class NodePlanner {
         });
   }
 
-  private static Optional<Problem> validate(ImagePullSpec spec, String namespace, PlanInput in) {
+  private static Optional<Problem> validate(ImagePullSpec spec, PlanDefaults defaults) {
     try {
       ImageReference.validate(spec.getImage());
     } catch (IllegalArgumentException e) {
@@ -185,21 +190,15 @@ public final class NodePlanner {
               "invalid image reference \"" + spec.getImage() + "\": " + e.getMessage()));
     }
     try {
-      Parallelism.limit(spec.getParallelism(), 1);
+      Parallelism.limit(parallelism(spec, defaults), 1);
     } catch (IllegalArgumentException e) {
       return Optional.of(new Problem("InvalidParallelism", e.getMessage()));
     }
-    if (!in.missingSecrets().isEmpty()) {
-      return Optional.of(
-          new Problem(
-              "SecretNotFound",
-              "pull secret"
-                  + (in.missingSecrets().size() > 1 ? "s " : " ")
-                  + String.join(", ", in.missingSecrets())
-                  + " not found in namespace "
-                  + namespace));
-    }
     return Optional.empty();
+  }
+
+  private static IntOrString parallelism(ImagePullSpec spec, PlanDefaults defaults) {
+    return spec.getParallelism() != null ? spec.getParallelism() : defaults.parallelism();
   }
 
   /** Without spec.platform every node must match the resolved platform, or it is skipped. */
@@ -245,6 +244,7 @@ public final class NodePlanner {
   /** One planning pass over one ImagePull's existing entries and reports. */
   private static final class Pass {
     private final ImagePull pull;
+    private final PlanDefaults defaults;
     private final ImagePullSpec spec;
     private final Instant now;
     private final Map<String, NodeImageEntry> existing;
@@ -254,10 +254,12 @@ public final class NodePlanner {
 
     Pass(
         ImagePull pull,
+        PlanDefaults defaults,
         Instant now,
         Map<String, NodeImageEntry> existing,
         Map<String, NodeImageEntryStatus> reports) {
       this.pull = pull;
+      this.defaults = defaults;
       this.spec = pull.getSpec();
       this.now = now;
       this.existing = existing;
@@ -336,7 +338,7 @@ public final class NodePlanner {
           inFlight++;
         }
       }
-      int limit = Parallelism.limit(spec.getParallelism(), targets.size());
+      int limit = Parallelism.limit(parallelism(spec, defaults), targets.size());
       for (Node t : unassigned) {
         String name = NodeFacts.name(t);
         if (inFlight < limit) {
@@ -367,7 +369,7 @@ public final class NodePlanner {
     }
 
     private NodeImageEntry desiredEntry(Node node, boolean isTarget, boolean resolver) {
-      boolean bastion = NodeFacts.isBastion(node);
+      boolean bastion = defaults.bastions().matches(node);
       NodeImageEntry e = new NodeImageEntry();
       e.setKey(pull.key());
       e.setImagePull(
@@ -381,10 +383,17 @@ public final class NodePlanner {
       e.setRole(bastion ? NodeRole.Bastion : NodeRole.Worker);
       e.setResolver(resolver ? Boolean.TRUE : null);
       e.setImportToRuntime(isTarget ? null : Boolean.FALSE);
-      e.setSeed(spec.getSeed() == null ? null : new SeedPolicy(spec.getSeed().getDuration()));
+      String seedFor =
+          spec.getSeed() != null && spec.getSeed().getDuration() != null
+              ? spec.getSeed().getDuration()
+              : defaults.seedDuration();
+      e.setSeed(seedFor == null ? null : new SeedPolicy(seedFor));
       e.setRuntime(spec.getRuntime());
       e.setTrackers(
-          spec.getTrackers() == null ? new ArrayList<>() : new ArrayList<>(spec.getTrackers()));
+          new ArrayList<>(
+              spec.getTrackers() == null || spec.getTrackers().isEmpty()
+                  ? defaults.trackers()
+                  : spec.getTrackers()));
       List<SecretRef> secrets = new ArrayList<>();
       if (bastion && spec.getPullSecrets() != null) {
         for (String s : spec.getPullSecrets()) {

@@ -5,15 +5,15 @@ import io.quayctl.api.v1alpha1.ImagePull;
 import io.quayctl.api.v1alpha1.NodeImage;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.List;
 
 /**
- * Everything the planner looks at: the ImagePull, the cluster's Nodes and NodeImages, the pull
- * secrets that do not exist, and the time.
+ * Everything the planner looks at: the ImagePull, the cluster's Nodes and NodeImages, the
+ * operator's defaults, and the time. Pull secrets are not looked up here: the operator may not read
+ * Secrets; the resolving bastion reports a missing or unusable one.
  */
 public record PlanInput(
     ImagePull pull,
     Collection<Node> nodes,
     Collection<NodeImage> nodeImages,
-    List<String> missingSecrets,
+    PlanDefaults defaults,
     Instant now) {}

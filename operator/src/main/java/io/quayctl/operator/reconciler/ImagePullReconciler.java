@@ -24,6 +24,7 @@ import io.quayctl.operator.planning.NodePlanner;
 import io.quayctl.operator.planning.NodeProgress;
 import io.quayctl.operator.planning.NodeState;
 import io.quayctl.operator.planning.Plan;
+import io.quayctl.operator.planning.PlanDefaults;
 import io.quayctl.operator.planning.PlanInput;
 import io.quayctl.operator.status.ImagePullEvents;
 import io.quayctl.operator.status.ImagePullStatusAggregator;
@@ -31,7 +32,6 @@ import io.quayctl.operator.status.StatusEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -56,20 +56,23 @@ public class ImagePullReconciler implements Reconciler<ImagePull>, Cleaner<Image
 
   private static final Logger LOG = LoggerFactory.getLogger(ImagePullReconciler.class);
 
-  /** While a secret is missing nothing watches for it to appear; look again this often. */
-  private static final Duration MISSING_SECRET_RECHECK = Duration.ofSeconds(30);
-
   private final Clock clock;
   private final OperatorMetrics metrics;
   private final String instance;
+  private final PlanDefaults defaults;
   private InformerEventSource<Node, ImagePull> nodes;
   private InformerEventSource<NodeImage, ImagePull> nodeImages;
 
-  /** A reconciler that takes the time from {@code clock} and reports to {@code metrics}. */
-  public ImagePullReconciler(Clock clock, OperatorMetrics metrics, String instance) {
+  /**
+   * A reconciler that takes the time from {@code clock}, reports to {@code metrics}, records Events
+   * as {@code instance}, and plans with the operator-wide {@code defaults}.
+   */
+  public ImagePullReconciler(
+      Clock clock, OperatorMetrics metrics, String instance, PlanDefaults defaults) {
     this.clock = clock;
     this.metrics = metrics;
     this.instance = instance;
+    this.defaults = defaults;
   }
 
   @Override
@@ -117,10 +120,7 @@ public class ImagePullReconciler implements Reconciler<ImagePull>, Cleaner<Image
         nodeImages
             .list(n -> true)
             .collect(Collectors.toMap(n -> n.getMetadata().getName(), Function.identity()));
-    List<String> missingSecrets = missingSecrets(pull, client);
-
-    Plan plan =
-        NodePlanner.plan(new PlanInput(pull, allNodes, cached.values(), missingSecrets, now));
+    Plan plan = NodePlanner.plan(new PlanInput(pull, allNodes, cached.values(), defaults, now));
 
     writeEntries(client, pull.key(), plan.entries(), allNodes, cached);
 
@@ -133,9 +133,6 @@ public class ImagePullReconciler implements Reconciler<ImagePull>, Cleaner<Image
     metrics.observe(pull.key(), status.getPhase(), states);
 
     Optional<Duration> recheck = plan.recheckAfter();
-    if (!missingSecrets.isEmpty()) {
-      recheck = Optional.of(MISSING_SECRET_RECHECK);
-    }
     UpdateControl<ImagePull> control;
     if (sameJson(client.getKubernetesSerialization(), status, pull.getStatus())) {
       control = UpdateControl.noUpdate();
@@ -192,26 +189,6 @@ public class ImagePullReconciler implements Reconciler<ImagePull>, Cleaner<Image
     } else {
       nodeImages.handleRecentResourceUpdate(id, written, previous);
     }
-  }
-
-  /**
-   * The named pull secrets that do not exist. Looked up only until the image is resolved: after
-   * that the bastion already holds what it needs, and the operator need not watch secrets.
-   */
-  private static List<String> missingSecrets(ImagePull pull, KubernetesClient client) {
-    List<String> names = pull.getSpec().getPullSecrets();
-    boolean resolved = pull.getStatus() != null && pull.getStatus().getResolvedDigest() != null;
-    if (names == null || names.isEmpty() || resolved) {
-      return List.of();
-    }
-    List<String> missing = new ArrayList<>();
-    for (String name : names) {
-      if (client.secrets().inNamespace(pull.getMetadata().getNamespace()).withName(name).get()
-          == null) {
-        missing.add(name);
-      }
-    }
-    return missing;
   }
 
   private static Set<ResourceID> imagePullsOf(NodeImage ni) {

@@ -74,7 +74,8 @@ public final class ImagePullStatusAggregator {
           resolveFailed
               ? ImagePullPhase.Failed
               : resolving ? ImagePullPhase.Resolving : ImagePullPhase.Pending;
-      String reason = resolveFailed ? "ResolveFailed" : r.reason();
+      // A failed resolve carries the bastion's own reason (SecretNotFound, Unauthorized, ...).
+      String reason = r.reason();
       c = Conditions.set(c, RESOLVED, false, reason, r.message(), generation, now);
       c = Conditions.set(c, PROGRESSING, resolving, reason, r.message(), generation, now);
       c = Conditions.set(c, COMPLETE, false, reason, r.message(), generation, now);

@@ -1,6 +1,6 @@
 /**
- * Seam for the embedded BitTorrent tracker and metainfo index. The implementation comes from the
- * shared {@code tracker} module; until then {@code OperatorMain --tracker-port} is refused and
- * agents are pointed at an external tracker through {@code spec.trackers}.
+ * The tracker (BEP 3 announce with compact peer lists) and metainfo index the operator serves to
+ * the agents, handing out peers in the announcing node's zone first, and the EndpointSlice that
+ * routes the tracker Service to the leading operator.
  */
 package io.quayctl.operator.tracker;

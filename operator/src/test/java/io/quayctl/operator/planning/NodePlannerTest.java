@@ -11,6 +11,7 @@ import io.quayctl.api.v1alpha1.NodeImageEntry;
 import io.quayctl.api.v1alpha1.NodeImageEntryStatus;
 import io.quayctl.api.v1alpha1.NodeImagePhase;
 import io.quayctl.api.v1alpha1.NodeRole;
+import io.quayctl.api.v1alpha1.SeedPolicy;
 import io.quayctl.operator.testing.ClusterFixtures;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,11 @@ class NodePlannerTest {
   private final ImagePull pull = ClusterFixtures.imagePull("apps", "app");
 
   private Plan plan() {
-    return NodePlanner.plan(new PlanInput(pull, nodes, nodeImages, List.of(), NOW));
+    return plan(PlanDefaults.NONE);
+  }
+
+  private Plan plan(PlanDefaults defaults) {
+    return NodePlanner.plan(new PlanInput(pull, nodes, nodeImages, defaults, NOW));
   }
 
   @Test
@@ -194,16 +199,43 @@ class NodePlannerTest {
     assertThat(plan.problem())
         .hasValueSatisfying(p -> assertThat(p.reason()).isEqualTo("InvalidImage"));
     assertThat(plan.entries()).isEmpty();
+  }
 
-    pull.getSpec().setImage("team/app");
-    Plan secretless =
-        NodePlanner.plan(new PlanInput(pull, nodes, nodeImages, List.of("regcred"), NOW));
-    assertThat(secretless.problem())
-        .hasValueSatisfying(
-            p -> {
-              assertThat(p.reason()).isEqualTo("SecretNotFound");
-              assertThat(p.message()).contains("regcred").contains("apps");
-            });
+  @Test
+  void pullSecretsGoToBastionsOnlyAndAreNotCheckedHere() {
+    nodes.add(ClusterFixtures.bastion("b1"));
+    nodes.add(ClusterFixtures.node("w1", Map.of("pool", "workers")));
+    pull.getSpec().setPullSecrets(List.of("regcred"));
+    Plan plan = plan();
+    assertThat(plan.problem()).isEmpty();
+    assertThat(plan.entries().get("b1").getPullSecrets())
+        .extracting(s -> s.getNamespace() + "/" + s.getName())
+        .containsExactly("apps/regcred");
+    resolvedOn("b1");
+    assertThat(plan().entries().get("w1").getPullSecrets()).isEmpty();
+  }
+
+  @Test
+  void defaultsApplyWhereTheImagePullIsSilent() {
+    nodes.add(ClusterFixtures.node("e1", Map.of("example.com/egress", "allowed")));
+    nodes.add(ClusterFixtures.node("w1", Map.of("pool", "workers")));
+    PlanDefaults defaults =
+        new PlanDefaults(
+            BastionSelector.parse("example.com/egress=allowed"),
+            List.of("http://tracker.quayctl.svc:6969/announce"),
+            "30m",
+            null);
+    NodeImageEntry resolver = plan(defaults).entries().get("e1");
+    assertThat(resolver.getResolver()).isTrue();
+    assertThat(resolver.getRole()).isEqualTo(NodeRole.Bastion);
+    assertThat(resolver.getTrackers()).containsExactly("http://tracker.quayctl.svc:6969/announce");
+    assertThat(resolver.getSeed().getDuration()).isEqualTo("30m");
+
+    pull.getSpec().setTrackers(List.of("http://own:6969/announce"));
+    pull.getSpec().setSeed(new SeedPolicy("5m"));
+    NodeImageEntry own = plan(defaults).entries().get("e1");
+    assertThat(own.getTrackers()).containsExactly("http://own:6969/announce");
+    assertThat(own.getSeed().getDuration()).isEqualTo("5m");
   }
 
   /** Makes {@code bastion}'s NodeImage hold a resolved resolver entry. */

@@ -61,7 +61,8 @@ class ImagePullReconcilerTest {
     operator =
         OperatorMain.start(
             api.newClient(),
-            OperatorOptions.parse("--no-leader-election", "--http-port", "0"),
+            OperatorOptions.parse(
+                Map.of(), "--leader-election=false", "--health-port=0", "--metrics-port=0"),
             Clock.systemUTC());
   }
 
@@ -164,10 +165,10 @@ class ImagePullReconcilerTest {
 
     // 5. The operator's own endpoints answer.
     HttpClient http = HttpClient.newHttpClient();
-    String base = "http://127.0.0.1:" + operator.httpPort();
+    String base = "http://127.0.0.1:" + operator.healthPort();
     assertThat(get(http, base + "/healthz").statusCode()).isEqualTo(200);
     await().atMost(WAIT).until(() -> get(http, base + "/readyz").statusCode() == 200);
-    String metrics = get(http, base + "/metrics").body();
+    String metrics = get(http, "http://127.0.0.1:" + operator.metricsPort() + "/metrics").body();
     assertThat(metrics)
         .contains("quayctl_operator_reconciles_total{result=\"success\"}")
         .contains("quayctl_imagepulls{phase=\"Pulling\"} 1.0")
@@ -256,15 +257,30 @@ class ImagePullReconcilerTest {
     ImagePullStatus bad = awaitStatus("invalid", s -> s.getPhase() == ImagePullPhase.Failed);
     assertThat(reason(bad, "Failed")).isEqualTo("InvalidImage");
 
-    ImagePull secretless = ClusterFixtures.imagePull(NS, "secretless");
-    secretless.getMetadata().setUid(null);
-    secretless.getSpec().setPullSecrets(List.of("nope"));
-    client.resource(secretless).create();
-    ImagePullStatus missing = awaitStatus("secretless", s -> s.getPhase() == ImagePullPhase.Failed);
-    assertThat(reason(missing, "Failed")).isEqualTo("SecretNotFound");
-    assertThat(Conditions.find(missing.getConditions(), "Failed").get().getMessage())
-        .contains("nope");
     assertThat(entry("bastion-1").map(NodeImageEntry::getKey)).hasValue(NS + "/no-bastion");
+  }
+
+  @Test
+  void aPullSecretTheBastionCannotUseFailsThePullWithTheBastionsReason() {
+    create(ClusterFixtures.bastion("bastion-1"));
+    create(ClusterFixtures.node("worker-1", WORKERS));
+    ImagePull pull = ClusterFixtures.imagePull(NS, "secretless");
+    pull.getMetadata().setUid(null);
+    pull.getSpec().setPullSecrets(List.of("nope"));
+    pull.getSpec().setBackoffLimit(0);
+    client.resource(pull).create();
+
+    // The operator never reads Secrets: the bastion gets its entry with the secret's name.
+    NodeImageEntry resolve = awaitEntry("bastion-1", e -> true);
+    assertThat(resolve.getPullSecrets())
+        .extracting(s -> s.getNamespace() + "/" + s.getName())
+        .containsExactly(NS + "/nope");
+    failReport("bastion-1", "SecretNotFound", "pull secret apps/nope not found");
+
+    ImagePullStatus failed = awaitStatus("secretless", s -> s.getPhase() == ImagePullPhase.Failed);
+    assertThat(reason(failed, "Failed")).isEqualTo("SecretNotFound");
+    assertThat(Conditions.find(failed.getConditions(), "Failed").get().getMessage())
+        .contains("nope");
   }
 
   private void create(Node node) {
