@@ -20,6 +20,7 @@ import io.quayctl.runtime.ContainerRuntimes;
 import io.quayctl.store.BlobStore;
 import io.quayctl.torrent.EngineConfig;
 import io.quayctl.torrent.LibtorrentEngine;
+import io.quayctl.torrent.NativeLibrary;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -188,6 +189,8 @@ final class AgentCommand implements Callable<Integer> {
         EngineConfig.defaults(data.resumeDir())
             .withListen(advertiseAddress == null ? "0.0.0.0" : advertiseAddress, peerPort)
             .withRateLimits((int) downloadKiB, (int) uploadKiB);
+    // LibtorrentEngine's class initialisation already touches the JNI classes.
+    NativeLibrary.load();
     LibtorrentEngine engine = new LibtorrentEngine(engineConfig, store, Clock.systemUTC());
     KubernetesClient client = KubeClients.create(kubeApiServer);
     RuntimeConnector runtimes =

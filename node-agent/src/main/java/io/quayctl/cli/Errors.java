@@ -82,7 +82,12 @@ public final class Errors implements IExecutionExceptionHandler {
     }
     String m = e.getMessage();
     if (m == null || m.isBlank()) {
-      return e.getClass().getSimpleName();
+      Throwable cause = e.getCause();
+      String what =
+          e instanceof java.net.ConnectException
+              ? "connection refused"
+              : e.getClass().getSimpleName();
+      return cause == null || cause == e ? what : what + ": " + message(cause);
     }
     return m;
   }

@@ -140,7 +140,7 @@ public final class ImageDistributor implements AutoCloseable {
     }
     Instant deadline = clock.instant().plus(policy.swarmWait());
     while (true) {
-      Optional<IndexedImage> indexed = index.image(reference.toString(), platform.toString());
+      Optional<IndexedImage> indexed = indexImage(reference, platform, deadline);
       if (indexed.isPresent()) {
         ResolvedImage image =
             ImageManifests.parse(
@@ -167,6 +167,27 @@ public final class ImageDistributor implements AutoCloseable {
                 + "; a host with registry access (a bastion) must pull or seed it first");
       }
       sleep(POLL);
+    }
+  }
+
+  /** Asks the index, treating an unreachable index as "not yet" until the deadline. */
+  private Optional<IndexedImage> indexImage(
+      ImageReference reference, Platform platform, Instant deadline) throws IOException {
+    try {
+      return index.image(reference.toString(), platform.toString());
+    } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+      if (!clock.instant().isBefore(deadline)) {
+        throw new RegistryException(
+            RegistryException.Kind.UNREACHABLE,
+            "cannot reach the index at "
+                + index.base()
+                + " (connection refused or timed out for "
+                + pretty(policy.swarmWait())
+                + "); is the tracker running and reachable from this host?",
+            e);
+      }
+      log.info("index at {} not reachable yet ({}); retrying", index.base(), e.toString());
+      return Optional.empty();
     }
   }
 

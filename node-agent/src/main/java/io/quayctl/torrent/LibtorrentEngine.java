@@ -43,6 +43,7 @@ import org.libtorrent4j.TorrentStatus;
 import org.libtorrent4j.Vectors;
 import org.libtorrent4j.alerts.Alert;
 import org.libtorrent4j.alerts.AlertType;
+import org.libtorrent4j.alerts.BlockFinishedAlert;
 import org.libtorrent4j.alerts.FastresumeRejectedAlert;
 import org.libtorrent4j.alerts.FileErrorAlert;
 import org.libtorrent4j.alerts.HashFailedAlert;
@@ -51,6 +52,7 @@ import org.libtorrent4j.alerts.SaveResumeDataAlert;
 import org.libtorrent4j.alerts.SaveResumeDataFailedAlert;
 import org.libtorrent4j.alerts.TorrentAlert;
 import org.libtorrent4j.alerts.TorrentErrorAlert;
+import org.libtorrent4j.alerts.TorrentRemovedAlert;
 import org.libtorrent4j.swig.add_torrent_params;
 import org.libtorrent4j.swig.address;
 import org.libtorrent4j.swig.error_code;
@@ -86,20 +88,9 @@ public final class LibtorrentEngine implements TorrentEngine {
   /** libtorrent's global peer class ({@code session_handle::global_peer_class_id}). */
   private static final long GLOBAL_PEER_CLASS = 0;
 
+  private static final int BLOCK_SIZE = 16 * 1024;
   private static final Duration RESUME_SAVE_INTERVAL = Duration.ofSeconds(5);
   private static final Duration CLOSE_RESUME_WAIT = Duration.ofSeconds(10);
-
-  private static final int[] ALERT_TYPES = {
-    AlertType.TORRENT_FINISHED.swig(),
-    AlertType.TORRENT_REMOVED.swig(),
-    AlertType.TORRENT_ERROR.swig(),
-    AlertType.FILE_ERROR.swig(),
-    AlertType.SAVE_RESUME_DATA.swig(),
-    AlertType.SAVE_RESUME_DATA_FAILED.swig(),
-    AlertType.HASH_FAILED.swig(),
-    AlertType.PEER_BAN.swig(),
-    AlertType.FASTRESUME_REJECTED.swig(),
-  };
 
   private final EngineConfig config;
   private final BlobStore store;
@@ -113,6 +104,7 @@ public final class LibtorrentEngine implements TorrentEngine {
   private final Map<Digest, Transfer> byDigest = new HashMap<>();
   private CompletableFuture<Void> resumeSavesOnClose;
   private volatile int listenPort;
+
   private volatile boolean closed;
 
   /** Events the loop consumes; produced from alerts, the verifier and the engine's own calls. */
@@ -136,6 +128,9 @@ public final class LibtorrentEngine implements TorrentEngine {
 
   private record ResumeRejected(InfoHash infoHash, String message) implements Event {}
 
+  private record BlockReceived(InfoHash infoHash, String endpoint, int piece, int block)
+      implements Event {}
+
   private record Verified(InfoHash infoHash, Path blob, IOException error) implements Event {}
 
   /** One blob the engine works on. */
@@ -151,13 +146,12 @@ public final class LibtorrentEngine implements TorrentEngine {
     boolean removalRequested;
     boolean resumeSaveOnClose;
     final List<URI> trackers = new ArrayList<>();
-    // Counters of handles that were replaced (download, then seed), and of this handle.
-    long baseFromPeers;
-    long baseFromWebSeed;
+    long fromPeers;
+    long fromWebSeed;
+    String webSeedEndpoint;
+    // Uploads of handles that were replaced (download, then seed), and of this handle.
     long baseUploaded;
-    long payloadDownloaded;
     long uploaded;
-    final Map<String, Long> webSeedConnections = new HashMap<>();
     long have;
     long failedBytes;
     int hashFailures;
@@ -170,19 +164,10 @@ public final class LibtorrentEngine implements TorrentEngine {
       this.metainfo = metainfo;
     }
 
-    long webSeedBytes() {
-      return webSeedConnections.values().stream().mapToLong(Long::longValue).sum();
-    }
-
     /** Folds the current handle's counters into the base before the handle goes away. */
     void retireHandle() {
-      long web = webSeedBytes();
-      baseFromWebSeed += web;
-      baseFromPeers += Math.max(0, payloadDownloaded - web);
       baseUploaded += uploaded;
-      payloadDownloaded = 0;
       uploaded = 0;
-      webSeedConnections.clear();
       downloadRate = 0;
       uploadRate = 0;
       peers = List.of();
@@ -190,14 +175,13 @@ public final class LibtorrentEngine implements TorrentEngine {
     }
 
     TransferStats stats() {
-      long web = webSeedBytes();
       return new TransferStats(
           metainfo.digest(),
           state,
           metainfo.length(),
           have,
-          baseFromPeers + Math.max(0, payloadDownloaded - web),
-          baseFromWebSeed + web,
+          fromPeers,
+          fromWebSeed,
           baseUploaded + uploaded,
           failedBytes,
           downloadRate,
@@ -243,6 +227,22 @@ public final class LibtorrentEngine implements TorrentEngine {
     loop.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
   }
 
+  /** The alerts the engine acts on (libtorrent4j's alert types need the native library). */
+  private static int[] alertTypes() {
+    return new int[] {
+      AlertType.TORRENT_FINISHED.swig(),
+      AlertType.TORRENT_REMOVED.swig(),
+      AlertType.TORRENT_ERROR.swig(),
+      AlertType.FILE_ERROR.swig(),
+      AlertType.SAVE_RESUME_DATA.swig(),
+      AlertType.SAVE_RESUME_DATA_FAILED.swig(),
+      AlertType.HASH_FAILED.swig(),
+      AlertType.PEER_BAN.swig(),
+      AlertType.FASTRESUME_REJECTED.swig(),
+      AlertType.BLOCK_FINISHED.swig(),
+    };
+  }
+
   private void startSession() {
     SettingsPack sp = new SettingsPack();
     sp.setBoolean(settings_pack.bool_types.enable_dht.swigValue(), false);
@@ -273,6 +273,9 @@ public final class LibtorrentEngine implements TorrentEngine {
         settings_pack.int_types.max_retry_port_bind.swigValue(), config.listenPortRetries());
     sp.setBoolean(
         settings_pack.bool_types.listen_system_port_fallback.swigValue(), config.listenPort() == 0);
+    // libtorrent clamps tracker intervals to at least 5 minutes by default, longer than a cluster
+    // tracker keeps silent peers: follow the tracker's interval instead.
+    sp.setInteger(settings_pack.int_types.min_announce_interval.swigValue(), 5);
     sp.setBoolean(settings_pack.bool_types.announce_to_all_trackers.swigValue(), true);
     sp.setBoolean(settings_pack.bool_types.announce_to_all_tiers.swigValue(), true);
     SessionParams params = new SessionParams(sp);
@@ -280,11 +283,12 @@ public final class LibtorrentEngine implements TorrentEngine {
     // then dies at random (exit 139). Never run without posix disk I/O.
     params.setPosixDiskIO();
     SessionManager s = new SessionManager(false);
+    int[] types = alertTypes();
     s.addListener(
         new AlertListener() {
           @Override
           public int[] types() {
-            return ALERT_TYPES;
+            return types;
           }
 
           @Override
@@ -343,11 +347,21 @@ public final class LibtorrentEngine implements TorrentEngine {
 
   // ---- alert thread: copy, never mutate ----
 
-  private static Event toEvent(Alert<?> alert) {
+  private Event toEvent(Alert<?> alert) {
+    if (alert instanceof TorrentRemovedAlert a) {
+      // The handle of a removed torrent is no longer valid: the alert carries the infohash.
+      return new Removed(InfoHash.parse(a.getInfoHashes().getV1().toHex()));
+    }
     if (!(alert instanceof TorrentAlert<?> ta)) {
       return null;
     }
     InfoHash ih = InfoHash.parse(ta.handle().infoHash().toHex());
+    if (alert instanceof BlockFinishedAlert a) {
+      // Bytes are counted by block as they arrive: libtorrent's own payload counters are updated
+      // once a second and lose a short download entirely.
+      String source = endpointKey(a.endpoint().address().toString(), a.endpoint().port());
+      return new BlockReceived(ih, source, a.pieceIndex(), a.blockIndex());
+    }
     if (alert instanceof SaveResumeDataAlert a) {
       return new ResumeData(ih, AddTorrentParams.writeResumeDataBuf(a.params()));
     }
@@ -371,7 +385,6 @@ public final class LibtorrentEngine implements TorrentEngine {
     }
     return switch (alert.type()) {
       case TORRENT_FINISHED -> new Finished(ih);
-      case TORRENT_REMOVED -> new Removed(ih);
       default -> null;
     };
   }
@@ -409,8 +422,17 @@ public final class LibtorrentEngine implements TorrentEngine {
       } else if (e instanceof ResumeDataFailed r) {
         log.debug("resume data of {} not saved: {}", t.metainfo.digest(), r.message());
         resumeSaveDone(t);
+      } else if (e instanceof BlockReceived b) {
+        long bytes = blockBytes(t.metainfo, b.piece(), b.block());
+        // A web seed gets a peer id like any peer; its endpoint is what identifies it.
+        if (b.endpoint().equals(t.webSeedEndpoint)) {
+          t.fromWebSeed += bytes;
+        } else {
+          t.fromPeers += bytes;
+        }
       } else if (e instanceof HashFailed h) {
         t.hashFailures++;
+        t.failedBytes += pieceBytes(t.metainfo, h.piece());
         log.debug("{}: piece {} failed its hash check", t.metainfo.digest(), h.piece());
       } else if (e instanceof PeerBanned b) {
         if (t.banned.add(b.endpoint())) {
@@ -471,8 +493,8 @@ public final class LibtorrentEngine implements TorrentEngine {
     log.info(
         "{}: downloaded and verified ({} bytes from peers, {} from the web seed)",
         t.metainfo.digest(),
-        t.baseFromPeers,
-        t.baseFromWebSeed);
+        t.fromPeers,
+        t.fromWebSeed);
     CompletableFuture<Path> completion = t.completion;
     if (t.request.seedWhenDone()) {
       try {
@@ -565,13 +587,37 @@ public final class LibtorrentEngine implements TorrentEngine {
     return sb.append("; nothing was committed").toString();
   }
 
+  private static String endpointKey(String ip, int port) {
+    return ip + ":" + port;
+  }
+
+  /** The {@code ip:port} libtorrent will connect to for a web seed URL. */
+  private static String endpointKey(URI url) {
+    int port = url.getPort() >= 0 ? url.getPort() : url.getScheme().equals("https") ? 443 : 80;
+    try {
+      return endpointKey(java.net.InetAddress.getByName(url.getHost()).getHostAddress(), port);
+    } catch (java.net.UnknownHostException e) {
+      return endpointKey(url.getHost(), port);
+    }
+  }
+
+  /** Size of a piece; the last one may be shorter. */
+  private static long pieceBytes(Metainfo m, int piece) {
+    return Math.max(0, Math.min(m.pieceLength(), m.length() - (long) piece * m.pieceLength()));
+  }
+
+  /** Size of a 16 KiB request block; the last block of the last piece may be shorter. */
+  private static long blockBytes(Metainfo m, int piece, int block) {
+    return Math.max(0, Math.min(BLOCK_SIZE, pieceBytes(m, piece) - (long) block * BLOCK_SIZE));
+  }
+
   /** Refreshes a transfer's counters from libtorrent. */
   private void poll(Transfer t) {
     TorrentStatus st = t.handle.status();
-    t.have = st.totalWantedDone();
-    t.payloadDownloaded = st.totalPayloadDownload();
+    if (t.state != TransferStats.State.SEEDING) {
+      t.have = st.totalWantedDone();
+    }
     t.uploaded = st.totalPayloadUpload();
-    t.failedBytes = st.totalFailedBytes();
     t.downloadRate = st.downloadPayloadRate();
     t.uploadRate = st.uploadPayloadRate();
     if (t.state == TransferStats.State.CHECKING || t.state == TransferStats.State.DOWNLOADING) {
@@ -587,9 +633,6 @@ public final class LibtorrentEngine implements TorrentEngine {
       boolean web =
           p.connectionType() == PeerInfo.ConnectionType.WEB_SEED
               || p.connectionType() == PeerInfo.ConnectionType.HTTP_SEED;
-      if (web) {
-        t.webSeedConnections.merge(p.ip(), p.totalDownload(), Math::max);
-      }
       peers.add(
           new PeerStats(
               p.ip(),
@@ -628,12 +671,12 @@ public final class LibtorrentEngine implements TorrentEngine {
 
   /** Drops a transfer from the engine's books (its torrent is out of the session or leaving). */
   private void forget(Transfer t) {
-    if (t.removalRequested) {
-      // Keep it until libtorrent confirms, so a re-added torrent is not confused with this one.
-      return;
-    }
-    transfers.remove(t.metainfo.infoHash());
     byDigest.remove(t.metainfo.digest(), t);
+    if (!t.removalRequested) {
+      // Otherwise kept by infohash until libtorrent confirms the removal, so that its alerts are
+      // not taken for those of a torrent added again.
+      transfers.remove(t.metainfo.infoHash());
+    }
   }
 
   // ---- public operations, run on the loop ----
@@ -674,6 +717,7 @@ public final class LibtorrentEngine implements TorrentEngine {
     }
     t.dataPath = blob;
     t.state = TransferStats.State.SEEDING;
+    t.have = t.metainfo.length();
     // Seed mode: the store verified the blob; libtorrent checks each piece on first upload.
     torrent_flags_t flags = TorrentFlags.SEED_MODE;
     t.handle = add(t, blob, null, null, List.of(), flags);
@@ -696,6 +740,7 @@ public final class LibtorrentEngine implements TorrentEngine {
   public Download download(DownloadRequest request) {
     requireStarted();
     Metainfo m = request.metainfo();
+    String webSeedEndpoint = request.webSeed() == null ? null : endpointKey(request.webSeed());
     return call(
         () -> {
           Transfer existing = transfers.get(m.infoHash());
@@ -734,6 +779,7 @@ public final class LibtorrentEngine implements TorrentEngine {
           t.deadline = clock.instant().plus(request.timeout());
           t.state = TransferStats.State.CHECKING;
           t.trackers.addAll(request.trackers());
+          t.webSeedEndpoint = webSeedEndpoint;
           Path partial = store.partialPath(m.digest());
           t.dataPath = partial;
           try {

@@ -6,11 +6,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Free loopback ports for servers that cannot bind port 0 themselves. */
-final class FreePort {
+public final class FreePort {
   private FreePort() {}
 
   /** A port that was free a moment ago (callers retry when they lose the race). */
-  static int find() {
+  public static int find() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       s.setReuseAddress(true);
       return s.getLocalPort();

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /announce}, {@code GET /scrape}
- *   <li>{@code PUT|GET /index/blobs/sha256:<hex>}: a blob's {@code .torrent}
+ *   <li>{@code PUT|GET /index/blobs/sha256:<hex>}: a blob's {@code .torrent}, served with this
+ *       tracker as its announce URL when it names none
  *   <li>{@code PUT|GET /index/images/<url-encoded normalised reference>[?platform=os/arch]}: the
  *       manifest the reference resolved to, with its media type
  * </ul>
@@ -279,10 +280,9 @@ public final class TrackerServer implements AutoCloseable {
           send(ex, 404, "text/plain", "no metainfo for " + digest);
           return;
         }
-        byte[] body =
-            config.advertisedAnnounceUrl != null
-                ? t.get().withDefaultAnnounce(config.advertisedAnnounceUrl)
-                : t.get().bytes();
+        // Metainfo is registered without trackers; served with this tracker's announce URL
+        // (outside the info dictionary) so that any client can use the file as it is.
+        byte[] body = t.get().withDefaultAnnounce(announceUrl());
         ex.getResponseHeaders().set("X-Infohash", t.get().infoHash());
         send(ex, 200, BITTORRENT_TYPE, body);
       }
@@ -535,8 +535,8 @@ public final class TrackerServer implements AutoCloseable {
     }
 
     /**
-     * The announce URL clients should use (for example a Service's name); also written into
-     * metainfo served by the index when it names no tracker. Default: none added.
+     * The announce URL clients should use (for example a Service's name); written into metainfo
+     * served by the index when it names no tracker. Default: from the bind address and port.
      */
     public Builder advertisedAnnounceUrl(String url) {
       this.advertisedAnnounceUrl = url;

@@ -222,7 +222,12 @@ class TrackerServerTest {
     byte[] info = Bencode.rawValue(t, "info").orElseThrow();
     assertThat(infoHash)
         .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(info)));
-    assertThat(client.torrent(DIGEST)).hasValueSatisfying(b -> assertThat(b).isEqualTo(t));
+    byte[] served = client.torrent(DIGEST).orElseThrow();
+    assertThat(IndexedTorrent.parse(DIGEST, served).infoHash()).isEqualTo(infoHash);
+    assertThat(Bencode.string(Bencode.decodeDictionary(served), "announce"))
+        .contains(tracker.announceUrl());
+    assertThat(Bencode.rawValue(served, "info"))
+        .hasValueSatisfying(i -> assertThat(i).isEqualTo(info));
     // Registering the same metainfo again is fine.
     assertThat(client.putTorrent(DIGEST, t)).isEqualTo(infoHash);
   }
