@@ -192,7 +192,11 @@ public final class ControlHost implements AutoCloseable {
                 "HOSTNAME",
                 "quayctl-operator-e2e",
                 "POD_NAMESPACE",
-                Cluster.SYSTEM_NAMESPACE),
+                Cluster.SYSTEM_NAMESPACE,
+                // As the chart's downward API sets it: the embedded tracker advertises this
+                // address.
+                "POD_IP",
+                host.address()),
             dir.resolve("logs/operator.log"));
     operator.awaitReady(
         () -> HostNet.ok(host, "127.0.0.1", OPERATOR_HEALTH_PORT, "/readyz"),

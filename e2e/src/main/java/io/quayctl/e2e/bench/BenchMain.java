@@ -66,7 +66,7 @@ public final class BenchMain {
     int code;
     try {
       code = bench.run();
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | AssertionError e) {
       System.err.println("bench: " + e);
       code = 1;
     }
@@ -144,7 +144,7 @@ public final class BenchMain {
           ok &= runMode(cluster, network, pusher, mode, layers, benchDir);
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | AssertionError e) {
       out.println("  cluster N=" + workers + " L=" + layers + " failed: " + e);
       ok = false;
     } finally {

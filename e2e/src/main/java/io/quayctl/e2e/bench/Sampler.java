@@ -73,8 +73,10 @@ public final class Sampler implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (IOException e) {
-      System.err.println("bench: sampling stopped: " + e.getMessage());
+    } catch (IOException | AssertionError e) {
+      if (running) {
+        System.err.println("bench: sampling stopped: " + e.getMessage());
+      }
     }
   }
 
