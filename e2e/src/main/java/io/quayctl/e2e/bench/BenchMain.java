@@ -3,14 +3,13 @@ package io.quayctl.e2e.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quayctl.e2e.Cluster;
+import io.quayctl.e2e.Launcher;
 import io.quayctl.e2e.NodeHost;
 import io.quayctl.e2e.Prerequisites;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,6 +83,7 @@ public final class BenchMain {
 
   private int run() throws IOException {
     Files.createDirectories(options.out());
+    System.setProperty(Launcher.AGENT_JVM_FLAGS, options.agentJvmFlags());
     describeMachine();
     boolean allOk = true;
     for (int layers : options.layers()) {
@@ -107,6 +107,7 @@ public final class BenchMain {
         options.registryRate().seconds(options.size()));
     out.println("machine: " + machine);
     BenchReport.printTables(phases, out);
+    BenchReport.printSwarmBreakdown(phases, out);
     BenchReport.printTargets(phases, out);
     Path png = BenchPlot.completion(phases, options, options.out());
     Path timeline = BenchPlot.timeline(phases, options, options.out());
@@ -227,29 +228,9 @@ public final class BenchMain {
     }
     machine.put("loadAtStart", Files.readString(Path.of("/proc/loadavg")).strip());
     machine.put("started", Instant.now().toString());
-    machine.put("sha256MBps", hashRate("SHA-256"));
-    machine.put("sha1MBps", hashRate("SHA-1"));
+    machine.put("agentJvmFlags", options.agentJvmFlags());
+    machine.put("hashing", HashRate.measure(options.agentJvmFlags()));
     out.println("machine: " + machine);
-  }
-
-  /** Single-core hashing throughput of this JVM, MB/s, over 256 MiB of random bytes. */
-  private static long hashRate(String algorithm) {
-    try {
-      MessageDigest md = MessageDigest.getInstance(algorithm);
-      byte[] buf = new byte[1 << 20];
-      new SecureRandom().nextBytes(buf);
-      for (int i = 0; i < 32; i++) {
-        md.update(buf);
-      }
-      long t = System.nanoTime();
-      for (int i = 0; i < 256; i++) {
-        md.update(buf);
-      }
-      md.digest();
-      return Math.round(256 * 1.048576 / ((System.nanoTime() - t) / 1e9));
-    } catch (NoSuchAlgorithmException e) {
-      return -1;
-    }
   }
 
   private void writeResults() throws IOException {
@@ -262,6 +243,7 @@ public final class BenchMain {
     opts.put("registryRate", options.registryRate().tc());
     opts.put("nodeRate", options.nodeRate() == null ? "unlimited" : options.nodeRate().tc());
     opts.put("modes", options.modes().stream().map(BenchOptions.Mode::label).toList());
+    opts.put("agentJvmFlags", options.agentJvmFlags());
     doc.put("options", opts);
     doc.put("machine", machine);
     doc.put("phases", phases);

@@ -18,6 +18,7 @@ import java.util.Locale;
  * @param out where the JSON, the PNG and the logs of failures go
  * @param timeout how long one mode of one cluster may take
  * @param runDir where the clusters' run directories go
+ * @param agentJvmFlags JVM flags for the agents after the harness's defaults
  */
 public record BenchOptions(
     List<Integer> workers,
@@ -28,7 +29,14 @@ public record BenchOptions(
     List<Mode> modes,
     Path out,
     Duration timeout,
-    Path runDir) {
+    Path runDir,
+    String agentJvmFlags) {
+
+  /**
+   * The agents' JIT as the agent image runs it (C2; the image's Jib flags only set heap sizing),
+   * overriding the harness's C1-only default that is meant for quick starts, not throughput.
+   */
+  public static final String PRODUCTION_JIT = "-XX:TieredStopAtLevel=4";
 
   /** What is measured. */
   public enum Mode {
@@ -64,6 +72,8 @@ public record BenchOptions(
           "  --modes LIST          direct, p2p or both (default direct,p2p)",
           "  --out DIR             results.json, completion.png, logs (default target/bench)",
           "  --timeout DURATION    per mode and cluster (default 15m)",
+          "  --agent-jvm-flags F   agents' extra JVM flags (default -XX:TieredStopAtLevel=4, the",
+          "                        production JIT; \"\" keeps the harness's C1-only default)",
           "  --run-dir DIR         where the clusters run (scripts/bench passes one)");
 
   /** Parses the command line; {@link IllegalArgumentException} with the usage on errors. */
@@ -77,6 +87,7 @@ public record BenchOptions(
     Path out = Path.of("target/bench");
     Duration timeout = Duration.ofMinutes(15);
     Path runDir = null;
+    String agentJvmFlags = PRODUCTION_JIT;
     for (int i = 0; i < argv.length; i++) {
       String arg = argv[i];
       String value = null;
@@ -108,6 +119,7 @@ public record BenchOptions(
         case "--out" -> out = Path.of(value);
         case "--timeout" -> timeout = duration(value);
         case "--run-dir" -> runDir = Path.of(value);
+        case "--agent-jvm-flags" -> agentJvmFlags = value;
         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
       }
     }
@@ -117,7 +129,7 @@ public record BenchOptions(
       }
     }
     return new BenchOptions(
-        workers, size, layers, registryRate, nodeRate, modes, out, timeout, runDir);
+        workers, size, layers, registryRate, nodeRate, modes, out, timeout, runDir, agentJvmFlags);
   }
 
   private static List<Integer> positives(String option, String text) {

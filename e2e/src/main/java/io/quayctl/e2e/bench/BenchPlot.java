@@ -85,7 +85,7 @@ final class BenchPlot {
     }
     if (!ns.isEmpty()) {
       double floor = options.registryRate().seconds(s);
-      List<Double> x = List.of((double) ns.get(0), (double) ns.get(ns.size() - 1));
+      List<Double> x = List.of(ns.get(0) - 0.3, ns.get(ns.size() - 1) + 0.3);
       XYSeries f = chart.addSeries("floor S/B_reg", x, List.of(floor, floor));
       f.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
       f.setMarker(SeriesMarkers.NONE);

@@ -114,6 +114,85 @@ final class BenchReport {
     }
   }
 
+  /** Where the P2P time went: the agents' phases and their CPU by thread. */
+  static void printSwarmBreakdown(List<PhaseResult> phases, PrintStream out) {
+    List<PhaseResult> swarm = phases.stream().filter(p -> p.mode().startsWith("P2P")).toList();
+    if (swarm.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println(
+        "P2P phases, seconds since the ImagePull was created (agent-stamped; workers: median/max)");
+    out.printf(
+        "%-3s %-2s %-26s %-26s %-22s %-16s%n",
+        "N",
+        "L",
+        "bastion pull/import/done",
+        "workers pull start",
+        "workers import start",
+        "import took");
+    for (PhaseResult p : swarm) {
+      HostResult b =
+          p.hosts().stream().filter(h -> h.role().equals("bastion")).findFirst().orElse(null);
+      List<HostResult> w = p.hosts().stream().filter(h -> h.role().equals("worker")).toList();
+      out.printf(
+          Locale.ROOT,
+          "%-3d %-2d %-26s %-26s %-22s %-16s%n",
+          p.workers(),
+          p.layers(),
+          b == null
+              ? "-"
+              : String.format(
+                  Locale.ROOT,
+                  "%.1f / %.1f / %.1f",
+                  b.pullingSeconds(),
+                  b.importingSeconds(),
+                  b.seconds()),
+          medMax(w.stream().mapToDouble(HostResult::pullingSeconds).toArray()),
+          medMax(w.stream().mapToDouble(HostResult::importingSeconds).toArray()),
+          medMax(w.stream().mapToDouble(h -> h.seconds() - h.importingSeconds()).toArray()));
+    }
+    out.println();
+    out.println("agent CPU seconds by thread during P2P (workers summed | bastion), top groups");
+    for (PhaseResult p : swarm) {
+      java.util.Map<String, Double> workers = new java.util.TreeMap<>();
+      java.util.Map<String, Double> bastion = new java.util.TreeMap<>();
+      for (HostResult h : p.hosts()) {
+        (h.role().equals("bastion") ? bastion : workers)
+            .putAll(merge(h.role().equals("bastion") ? bastion : workers, h.agentThreadCpu()));
+      }
+      out.printf(
+          "  N=%d L=%d workers: %s%n         bastion: %s%n",
+          p.workers(), p.layers(), top(workers), top(bastion));
+    }
+  }
+
+  private static java.util.Map<String, Double> merge(
+      java.util.Map<String, Double> into, java.util.Map<String, Double> more) {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>(into);
+    if (more != null) {
+      more.forEach((k, v) -> out.merge(k, v, Double::sum));
+    }
+    return out;
+  }
+
+  private static String top(java.util.Map<String, Double> cpu) {
+    double total = cpu.values().stream().mapToDouble(Double::doubleValue).sum();
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "total %.1f;", total));
+    cpu.entrySet().stream()
+        .sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
+        .limit(7)
+        .forEach(e -> b.append(String.format(Locale.ROOT, " %s %.1f,", e.getKey(), e.getValue())));
+    return b.toString();
+  }
+
+  private static String medMax(double[] values) {
+    double[] v = Arrays.stream(values).filter(x -> !Double.isNaN(x)).sorted().toArray();
+    return v.length == 0
+        ? "-"
+        : String.format(Locale.ROOT, "%.1f / %.1f", median(v), v[v.length - 1]);
+  }
+
   static void printTargets(List<PhaseResult> phases, PrintStream out) {
     out.println();
     out.println("targets (a shortfall is a finding):");

@@ -145,7 +145,10 @@ final class DirectPulls {
               time[1] + time[2],
               (long) time[3] * 1024,
               d.containerd().map(Probes.Proc::cpuSeconds).orElse(Double.NaN),
-              d.containerd().map(Probes.Proc::writeBytes).orElse(0L)));
+              d.containerd().map(Probes.Proc::writeBytes).orElse(0L),
+              -1,
+              -1,
+              Map.of()));
     }
     long http = served.values().stream().mapToLong(Long::longValue).sum();
     return meter.finish(

@@ -16,6 +16,9 @@ package io.quayctl.e2e.bench;
  * @param clientPeakRssBytes peak RSS of the puller (VmHWM of the agent, max RSS of {@code ctr})
  * @param containerdCpuSeconds CPU of the host's containerd during the mode
  * @param writtenBytes bytes the puller and containerd caused to be written to disk
+ * @param pullingSeconds P2P: when the agent started pulling (entry Pulling), else -1
+ * @param importingSeconds P2P: when every blob was verified and the import began, else -1
+ * @param agentThreadCpu P2P: the agent's CPU seconds by thread name during the mode
  */
 public record HostResult(
     String host,
@@ -29,4 +32,7 @@ public record HostResult(
     double clientCpuSeconds,
     long clientPeakRssBytes,
     double containerdCpuSeconds,
-    long writtenBytes) {}
+    long writtenBytes,
+    double pullingSeconds,
+    double importingSeconds,
+    java.util.Map<String, Double> agentThreadCpu) {}

@@ -27,6 +27,7 @@ final class PhaseMeter {
       NodeHost node,
       Probes.Link link,
       Optional<Probes.Proc> agent,
+      Map<Long, Probes.ThreadCpu> agentThreads,
       Optional<Probes.Proc> containerd) {}
 
   private final Cluster cluster;
@@ -41,12 +42,14 @@ final class PhaseMeter {
   private PhaseMeter(Cluster cluster) throws IOException {
     this.cluster = cluster;
     for (NodeHost node : cluster.nodes()) {
+      Optional<Probes.Proc> agent = Probes.pidIn(node.host(), "java").flatMap(Probes::proc);
       nodes.put(
           node.name(),
           new NodeStart(
               node,
               Probes.link(node.host()),
-              Probes.pidIn(node.host(), "java").flatMap(Probes::proc),
+              agent,
+              agent.map(a -> Probes.threads(a.pid())).orElse(Map.of()),
               Probes.pidIn(node.host(), "containerd").flatMap(Probes::proc)));
     }
     this.registry = Probes.link(cluster.registry().host());
@@ -69,7 +72,10 @@ final class PhaseMeter {
 
   /** What one node's link, agent and containerd did since the start. */
   record NodeDelta(
-      Probes.Link link, Optional<Probes.Proc> agent, Optional<Probes.Proc> containerd) {}
+      Probes.Link link,
+      Optional<Probes.Proc> agent,
+      Map<String, Double> agentThreads,
+      Optional<Probes.Proc> containerd) {}
 
   /** Readings of one node since the start. */
   NodeDelta node(NodeHost node) throws IOException {
@@ -79,7 +85,11 @@ final class PhaseMeter {
         s.agent().flatMap(a -> Probes.proc(a.pid()).map(now -> now.since(a)));
     Optional<Probes.Proc> containerd =
         s.containerd().flatMap(a -> Probes.proc(a.pid()).map(now -> now.since(a)));
-    return new NodeDelta(link, agent, containerd);
+    Map<String, Double> threads =
+        agent
+            .map(a -> Probes.threadDelta(s.agentThreads(), Probes.threads(a.pid()), a.cpuSeconds()))
+            .orElse(Map.of());
+    return new NodeDelta(link, agent, threads, containerd);
   }
 
   /** Registry blob bytes served per client address for {@code digests}, from its access log. */

@@ -147,6 +147,56 @@ public final class Probes {
     }
   }
 
+  /** CPU seconds of every thread of {@code pid} by thread id, with the thread's name. */
+  public record ThreadCpu(String name, double cpuSeconds) {}
+
+  /** Reads {@code /proc/<pid>/task/<tid>/stat} of every thread (Java names its threads there). */
+  public static java.util.Map<Long, ThreadCpu> threads(long pid) {
+    java.util.Map<Long, ThreadCpu> out = new java.util.HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.put(
+              Long.parseLong(task.getFileName().toString()),
+              new ThreadCpu(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS));
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      // the process ended
+    }
+    return out;
+  }
+
+  /**
+   * CPU seconds by thread-name group ({@code pull-job-3} and {@code pull-job-7} are {@code
+   * pull-job-#}) spent between {@code before} and {@code after}; what threads that ended meanwhile
+   * spent is {@code processCpu} minus the rest, under {@code (ended threads)}.
+   */
+  public static java.util.Map<String, Double> threadDelta(
+      java.util.Map<Long, ThreadCpu> before,
+      java.util.Map<Long, ThreadCpu> after,
+      double processCpu) {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    double sum = 0;
+    for (var e : after.entrySet()) {
+      ThreadCpu was = before.get(e.getKey());
+      double d = e.getValue().cpuSeconds() - (was == null ? 0 : was.cpuSeconds());
+      if (d > 0) {
+        out.merge(e.getValue().name().replaceAll("[0-9]+", "#"), d, Double::sum);
+        sum += d;
+      }
+    }
+    if (processCpu - sum > 0.05) {
+      out.put("(ended threads)", processCpu - sum);
+    }
+    return out;
+  }
+
   /**
    * The pid of the process in {@code host}'s namespace whose command name is {@code comm} (e.g.
    * {@code java}, {@code containerd}), if exactly one runs there.

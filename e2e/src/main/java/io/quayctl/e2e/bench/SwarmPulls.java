@@ -42,6 +42,8 @@ final class SwarmPulls {
     String key = pull.key();
     long deadline = meter.startNanos() + options.timeout().toNanos();
     Map<String, Double> done = new HashMap<>();
+    Map<String, Double> pulling = new HashMap<>();
+    Map<String, Double> importing = new HashMap<>();
     Map<String, String> failures = new HashMap<>();
     List<NodeHost> nodes = cluster.nodes();
     while (done.size() < nodes.size() && System.nanoTime() < deadline && !gaveUp(cluster, name)) {
@@ -51,9 +53,15 @@ final class SwarmPulls {
           continue;
         }
         NodeImageEntryStatus s = e.getValue().get();
+        Instant at = s.getLastUpdate() == null ? Instant.now() : Instant.parse(s.getLastUpdate());
+        double since = Duration.between(t0, at).toMillis() / 1000.0;
+        if (s.getPhase() == NodeImagePhase.Pulling) {
+          pulling.putIfAbsent(e.getKey(), since);
+        } else if (s.getPhase() == NodeImagePhase.Importing) {
+          importing.putIfAbsent(e.getKey(), since);
+        }
         if (s.getPhase() != null && s.getPhase().hasImage()) {
-          Instant at = s.getLastUpdate() == null ? Instant.now() : Instant.parse(s.getLastUpdate());
-          done.put(e.getKey(), Duration.between(t0, at).toMillis() / 1000.0);
+          done.put(e.getKey(), since);
           failures.remove(e.getKey());
         } else if (s.getPhase() == NodeImagePhase.Failed) {
           failures.put(e.getKey(), s.getReason() + ": " + s.getMessage());
@@ -113,7 +121,10 @@ final class SwarmPulls {
               d.agent().map(Probes.Proc::peakRssBytes).orElse(0L),
               d.containerd().map(Probes.Proc::cpuSeconds).orElse(Double.NaN),
               d.agent().map(Probes.Proc::writeBytes).orElse(0L)
-                  + d.containerd().map(Probes.Proc::writeBytes).orElse(0L)));
+                  + d.containerd().map(Probes.Proc::writeBytes).orElse(0L),
+              pulling.getOrDefault(node.name(), Double.NaN),
+              importing.getOrDefault(node.name(), Double.NaN),
+              d.agentThreads()));
     }
     long http = served.values().stream().mapToLong(Long::longValue).sum();
     if (!problems.isEmpty()) {
