@@ -10,6 +10,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The PNG plots: per-host completion against N for both modes, and the registry link over time. */
@@ -108,7 +109,10 @@ final class BenchPlot {
         new XYChartBuilder()
             .width(1000)
             .height(650)
-            .title("N=" + maxN + ": registry link send rate and machine CPU busy, per second")
+            .title(
+                "N="
+                    + maxN
+                    + ": registry link, bytes delivered over the bridge, machine CPU; per second")
             .xAxisTitle("seconds since start")
             .yAxisTitle("Mbit/s  |  CPU busy % x 2")
             .build();
@@ -132,6 +136,14 @@ final class BenchPlot {
               p.timeline().stream().map(Sampler.Sample::registryMbit).toList());
       reg.setMarker(SeriesMarkers.NONE);
       reg.setLineColor(color);
+      XYSeries bridge =
+          chart.addSeries(
+              name + " delivered to hosts Mbit/s",
+              t,
+              p.timeline().stream().map(Sampler.Sample::bridgeMbit).toList());
+      bridge.setMarker(SeriesMarkers.NONE);
+      bridge.setLineColor(color.darker());
+      bridge.setLineStyle(SeriesLines.DASH_DASH);
       XYSeries cpu =
           chart.addSeries(
               name + " CPU busy % x 2",

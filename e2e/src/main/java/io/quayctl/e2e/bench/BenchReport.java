@@ -57,7 +57,7 @@ final class BenchReport {
     }
     out.println();
     out.printf(
-        "%-3s %-2s %-18s %12s %11s %12s %12s %9s %9s %9s %8s%n",
+        "%-3s %-2s %-18s %12s %11s %12s %12s %17s %9s %9s %8s%n",
         "N",
         "L",
         "mode",
@@ -65,12 +65,12 @@ final class BenchReport {
         "client RSS",
         "containerd",
         "machine CPU",
-        "busy %",
+        "CPU s: cluster/",
         "iowait %",
         "disk MB/s",
         "load");
     out.printf(
-        "%-3s %-2s %-18s %12s %11s %12s %12s %9s %9s %9s %8s%n",
+        "%-3s %-2s %-18s %12s %11s %12s %12s %17s %9s %9s %8s%n",
         "",
         "",
         "",
@@ -78,7 +78,7 @@ final class BenchReport {
         "max MiB",
         "CPU s sum",
         "s busy/wall",
-        "",
+        "bench/others",
         "",
         "written",
         "1m b/a");
@@ -90,7 +90,7 @@ final class BenchReport {
       double wall = p.machine().total() / cores();
       out.printf(
           Locale.ROOT,
-          "%-3d %-2d %-18s %12s %11.0f %12.1f %12s %9.0f %9.0f %9.1f %8s%n",
+          "%-3d %-2d %-18s %12s %11.0f %12.1f %12s %17s %9.0f %9.1f %8s%n",
           p.workers(),
           p.layers(),
           p.mode(),
@@ -98,17 +98,29 @@ final class BenchReport {
           rss / MIB,
           cd,
           String.format(Locale.ROOT, "%.0f/%.0f", p.machine().busy(), wall),
-          100 * p.machine().busy() / Math.max(1e-9, p.machine().total()),
+          String.format(
+              Locale.ROOT,
+              "%.0f/%.0f/%.0f",
+              p.clusterCpuSeconds(),
+              p.benchCpuSeconds(),
+              p.machine().busy() - p.clusterCpuSeconds() - p.benchCpuSeconds()),
           100 * p.machine().iowait() / Math.max(1e-9, p.machine().total()),
           p.diskWrittenBytes() / 1e6 / Math.max(1e-9, wall),
           String.format(Locale.ROOT, "%.1f/%.1f", p.loadBefore(), p.loadAfter()));
     }
     out.println();
-    out.println("per-host completion, seconds (workers in name order; P2P: bastion last)");
+    out.println(
+        "per-host completion, seconds (workers in name order; P2P: bastion last, (pPEERS/rREGISTRY"
+            + " MiB))");
     for (PhaseResult p : phases) {
       StringBuilder line = new StringBuilder();
       for (HostResult h : p.hosts()) {
         line.append(String.format(Locale.ROOT, " %s=%.1f", shortName(h), h.seconds()));
+        if (p.mode().startsWith("P2P")) {
+          line.append(
+              String.format(
+                  Locale.ROOT, "(p%.0f/r%.0f)", h.fromPeers() / MIB, h.fromRegistry() / MIB));
+        }
       }
       out.printf("  N=%d L=%d %-18s%s%n", p.workers(), p.layers(), p.mode(), line);
     }

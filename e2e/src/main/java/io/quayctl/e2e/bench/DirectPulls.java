@@ -160,6 +160,10 @@ final class DirectPulls {
         -1,
         hosts,
         http,
+        hosts.stream()
+            .mapToDouble(HostResult::clientCpuSeconds)
+            .filter(x -> !Double.isNaN(x))
+            .sum(),
         problems.isEmpty(),
         problems.isEmpty() ? null : String.join("; ", problems));
   }

@@ -36,6 +36,8 @@ final class PhaseMeter {
   private final Probes.MachineCpu cpu;
   private final Probes.Disk disk;
   private final double load;
+  private final Map<Long, Double> clusterCpu;
+  private final double benchCpu;
   private final long startNanos;
   private final Sampler sampler;
 
@@ -56,8 +58,19 @@ final class PhaseMeter {
     this.cpu = Probes.machineCpu();
     this.disk = Probes.disk();
     this.load = Probes.loadAverage();
+    this.clusterCpu = Probes.cpuByPid(hosts(cluster));
+    this.benchCpu =
+        Probes.proc(ProcessHandle.current().pid()).map(Probes.Proc::cpuSeconds).orElse(0.0);
     this.startNanos = System.nanoTime();
     this.sampler = Sampler.start(cluster.registry().host(), startNanos);
+  }
+
+  private static List<io.quayctl.testing.TestNetwork.Host> hosts(Cluster cluster) {
+    List<io.quayctl.testing.TestNetwork.Host> hosts = new java.util.ArrayList<>();
+    hosts.add(cluster.control().host());
+    hosts.add(cluster.registry().host());
+    cluster.nodes().forEach(n -> hosts.add(n.host()));
+    return hosts;
   }
 
   /** Takes the starting readings; the mode's clock starts now. */
@@ -122,10 +135,18 @@ final class PhaseMeter {
       double bastionSeconds,
       List<HostResult> hosts,
       long registryHttpBytes,
+      double exitedClientCpu,
       boolean ok,
       String error)
       throws IOException {
     sampler.close();
+    double clusterSum = exitedClientCpu;
+    for (Map.Entry<Long, Double> e : Probes.cpuByPid(hosts(cluster)).entrySet()) {
+      clusterSum += e.getValue() - clusterCpu.getOrDefault(e.getKey(), 0.0);
+    }
+    double bench =
+        Probes.proc(ProcessHandle.current().pid()).map(Probes.Proc::cpuSeconds).orElse(0.0)
+            - benchCpu;
     Probes.Link reg = Probes.link(cluster.registry().host()).since(registry);
     return new PhaseResult(
         mode.label(),
@@ -140,6 +161,8 @@ final class PhaseMeter {
         reg.txPackets(),
         registryHttpBytes,
         Probes.machineCpu().since(cpu),
+        clusterSum,
+        bench,
         Probes.disk().since(disk).writtenBytes(),
         load,
         Probes.loadAverage(),

@@ -17,6 +17,8 @@ import java.util.List;
  * @param registryTxPackets packets it sent
  * @param registryHttpBytes blob bytes the registry's access log says it served
  * @param machine the machine's CPU seconds by kind during the mode
+ * @param clusterCpuSeconds CPU of every process of the cluster (all its namespaces, ctr included)
+ * @param benchCpuSeconds CPU of the benchmark's own JVM (polling, sampling)
  * @param diskWrittenBytes bytes written to the machine's disks during the mode
  * @param loadBefore 1-minute load average when the mode started
  * @param loadAfter when it ended
@@ -37,6 +39,8 @@ public record PhaseResult(
     long registryTxPackets,
     long registryHttpBytes,
     Probes.MachineCpu machine,
+    double clusterCpuSeconds,
+    double benchCpuSeconds,
     long diskWrittenBytes,
     double loadBefore,
     double loadAfter,

@@ -113,6 +113,42 @@ public final class Probes {
         stats.get("rx").get("packets").asLong());
   }
 
+  /**
+   * Bytes the bridge sent out of its ports ({@code v*} in the switch namespace next to {@code
+   * host}'s): everything delivered to the hosts on the bridge.
+   */
+  public static long bridgeDelivered(TestNetwork.Host host) throws IOException {
+    String ns = host.namespace();
+    String sw = ns.substring(0, ns.length() - host.name().length()) + "sw";
+    String out =
+        HostCommand.run(Duration.ofSeconds(10), List.of("ip", "-n", sw, "-s", "-j", "link"))
+            .orThrow();
+    long sum = 0;
+    for (JsonNode link : JSON.readTree(out)) {
+      if (link.path("ifname").asText().startsWith("v")) {
+        sum += link.get("stats64").get("tx").get("bytes").asLong();
+      }
+    }
+    return sum;
+  }
+
+  /** CPU seconds (user + system) of every process in the given hosts' namespaces, by pid. */
+  public static java.util.Map<Long, Double> cpuByPid(List<TestNetwork.Host> hosts)
+      throws IOException {
+    java.util.Map<Long, Double> out = new java.util.HashMap<>();
+    for (TestNetwork.Host host : hosts) {
+      String pids =
+          HostCommand.run(Duration.ofSeconds(10), List.of("ip", "netns", "pids", host.namespace()))
+              .orThrow();
+      for (String p : pids.trim().split("\\s+")) {
+        if (!p.isEmpty()) {
+          proc(Long.parseLong(p)).ifPresent(r -> out.put(r.pid(), r.cpuSeconds()));
+        }
+      }
+    }
+    return out;
+  }
+
   /** One process's resource use so far. */
   public record Proc(long pid, double cpuSeconds, long peakRssBytes, long writeBytes) {
     /** CPU and written bytes since {@code earlier}; the peak is this reading's. */

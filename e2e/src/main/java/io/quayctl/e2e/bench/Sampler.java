@@ -18,9 +18,15 @@ public final class Sampler implements AutoCloseable {
    * @param iowait fraction of all cores waiting for I/O
    * @param registryMbit the registry link's send rate, Mbit/s
    * @param diskWriteMBps disk writes, MB/s
+   * @param bridgeMbit what the bridge delivered to all hosts, Mbit/s (the fan-out)
    */
   public record Sample(
-      double t, double cpuBusy, double iowait, double registryMbit, double diskWriteMBps) {}
+      double t,
+      double cpuBusy,
+      double iowait,
+      double registryMbit,
+      double diskWriteMBps,
+      double bridgeMbit) {}
 
   private final TestNetwork.Host registry;
   private final long start;
@@ -47,6 +53,7 @@ public final class Sampler implements AutoCloseable {
       Probes.MachineCpu cpu = Probes.machineCpu();
       Probes.Link link = Probes.link(registry);
       Probes.Disk disk = Probes.disk();
+      long bridge = Probes.bridgeDelivered(registry);
       long last = System.nanoTime();
       while (running) {
         Thread.sleep(1000);
@@ -54,6 +61,7 @@ public final class Sampler implements AutoCloseable {
         Probes.MachineCpu c = Probes.machineCpu();
         Probes.Link l = Probes.link(registry);
         Probes.Disk d = Probes.disk();
+        long b = Probes.bridgeDelivered(registry);
         double dt = (now - last) / 1e9;
         Probes.MachineCpu dc = c.since(cpu);
         double total = Math.max(1e-9, dc.total());
@@ -64,7 +72,9 @@ public final class Sampler implements AutoCloseable {
                   dc.busy() / total,
                   dc.iowait() / total,
                   l.since(link).txBytes() * 8 / 1e6 / dt,
-                  d.since(disk).writtenBytes() / 1e6 / dt));
+                  d.since(disk).writtenBytes() / 1e6 / dt,
+                  (b - bridge) * 8 / 1e6 / dt));
+          bridge = b;
         }
         cpu = c;
         link = l;

@@ -139,6 +139,7 @@ final class SwarmPulls {
         bastion,
         hosts,
         http,
+        0,
         problems.isEmpty(),
         problems.isEmpty() ? null : String.join("; ", problems));
   }
