@@ -70,7 +70,8 @@ public final class Cluster implements AutoCloseable {
    *     harness creates {@link #PULL_SECRET} with them; null: anonymous registry
    * @param bastionEgress tc rate of the bastion's link (e.g. {@code 40mbit}), null for none: a slow
    *     bastion makes the workers' sharing visible
-   * @param trackerOnOperator the operator's embedded tracker instead of a standalone one
+   * @param trackerOnOperator the operator's embedded tracker (as the chart runs it) instead of a
+   *     standalone {@code quayctl tracker} on the control host
    * @param agents start the agents (off: only the infrastructure, to test the harness itself)
    * @param agentArgs extra agent arguments
    * @param runDir where logs, stores and containerd roots go; null for a fresh temporary one
@@ -85,7 +86,11 @@ public final class Cluster implements AutoCloseable {
       List<String> agentArgs,
       Path runDir) {
 
-    /** One bastion and {@code workers} workers, anonymous registry, standalone tracker. */
+    /**
+     * One bastion and {@code workers} workers, anonymous registry, a standalone tracker on the
+     * control host (the chart's {@code tracker.external}); {@link #withTrackerOnOperator} switches
+     * to the operator's embedded one.
+     */
     public static Options of(int workers) {
       return new Options(workers, null, null, null, false, true, List.of(), null);
     }
@@ -555,6 +560,11 @@ public final class Cluster implements AutoCloseable {
     } catch (IOException e) {
       System.err.println("could not copy the logs of " + runDir + ": " + e);
     }
+  }
+
+  /** Whether {@link #close()} has begun (e.g. from a shutdown hook). */
+  public boolean isClosed() {
+    return closed;
   }
 
   /** Stops every process, removes the namespaces and the run directory. Idempotent. */
