@@ -19,6 +19,12 @@ public final class Launcher {
   /** System property naming node-agent's {@code quayctl.jar} (with its {@code lib/} beside it). */
   public static final String AGENT_JAR = "quayctl.e2e.agent.jar";
 
+  /**
+   * System property: extra JVM flags for the agent, space-separated, placed after the defaults so
+   * they win (e.g. {@code -XX:TieredStopAtLevel=4} for the production JIT).
+   */
+  public static final String AGENT_JVM_FLAGS = "quayctl.e2e.agent.jvmFlags";
+
   /** System property naming a file with this module's runtime classpath (Maven's output). */
   public static final String CLASSPATH_FILE = "quayctl.e2e.classpath";
 
@@ -83,6 +89,11 @@ public final class Launcher {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     command.addAll(JVM_FLAGS);
+    for (String flag : System.getProperty(AGENT_JVM_FLAGS, "").trim().split("\\s+")) {
+      if (!flag.isEmpty()) {
+        command.add(flag);
+      }
+    }
     command.addAll(jvmFlags);
     command.add("-jar");
     command.add(agentJar.toString());
