@@ -10,17 +10,15 @@ import io.quayctl.api.v1alpha1.ImagePullSpec;
 import io.quayctl.api.v1alpha1.NodeImage;
 import io.quayctl.api.v1alpha1.NodeImageEntryStatus;
 import io.quayctl.registry.Platform;
+import io.quayctl.testing.FileTrees;
 import io.quayctl.testing.ImageFixtures;
 import io.quayctl.testing.TestNetwork;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -601,7 +599,7 @@ public final class Cluster implements AutoCloseable {
     if (Boolean.getBoolean(KEEP_RUN_DIR)) {
       System.err.println("kept " + runDir + " (-D" + KEEP_RUN_DIR + ")");
     } else {
-      deleteTree(runDir);
+      FileTrees.delete(runDir);
     }
   }
 
@@ -631,37 +629,6 @@ public final class Cluster implements AutoCloseable {
         throw err;
       }
       throw new IOException(cause);
-    }
-  }
-
-  static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try {
-      Files.walkFileTree(
-          root,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-              Files.deleteIfExists(d);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      System.err.println("cannot remove " + root + ": " + e);
     }
   }
 }

@@ -14,6 +14,7 @@ import io.quayctl.api.v1alpha1.ImagePull;
 import io.quayctl.api.v1alpha1.ImagePullSpec;
 import io.quayctl.api.v1alpha1.NodeImage;
 import io.quayctl.api.v1alpha1.NodeImageEntry;
+import io.quayctl.testing.FileTrees;
 import java.io.File;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -153,7 +154,7 @@ class K3sClusterE2E {
       k3s.stop();
     }
     if (dir != null) {
-      Cluster.deleteTree(dir);
+      FileTrees.delete(dir);
     }
   }
 
