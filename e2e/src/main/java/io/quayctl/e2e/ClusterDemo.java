@@ -5,6 +5,7 @@ import io.quayctl.api.v1alpha1.ImagePullPhase;
 import io.quayctl.api.v1alpha1.NodeImageEntryStatus;
 import io.quayctl.registry.Digest;
 import io.quayctl.testing.ImageFixtures;
+import io.quayctl.testing.RegistryServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -331,9 +332,9 @@ public final class ClusterDemo {
           ProgressView.bytes(traffic.txBytes()),
           digestText);
     }
-    List<RegistryHost.Access> gets = cluster.registry().blobGets();
+    List<RegistryServer.Access> gets = cluster.registry().blobGets();
     gets = gets.subList(Math.min(blobGetsBefore, gets.size()), gets.size());
-    long served = gets.stream().mapToLong(RegistryHost.Access::bytes).sum();
+    long served = gets.stream().mapToLong(RegistryServer.Access::bytes).sum();
     out.printf(
         "%nRegistry (access log): %d blob GETs, %s served, for %d blobs of %s (config included)%n",
         gets.size(),

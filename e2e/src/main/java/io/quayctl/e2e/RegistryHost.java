@@ -3,6 +3,8 @@ package io.quayctl.e2e;
 import io.quayctl.registry.Digest;
 import io.quayctl.testing.HostCommand;
 import io.quayctl.testing.ImageFixtures;
+import io.quayctl.testing.RegistryServer;
+import io.quayctl.testing.RegistryServer.Access;
 import io.quayctl.testing.TestNetwork;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,13 +20,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -37,12 +36,7 @@ public final class RegistryHost implements AutoCloseable {
   /** The port the registry listens on inside its host. */
   public static final int PORT = 5000;
 
-  private static final Pattern ACCESS_LINE =
-      Pattern.compile("^\\S+ \\S+ \\S+ \\[[^]]+] \"(\\S+) (\\S+) [^\"]*\" (\\d{3}) (\\d+|-) .*$");
   private static final String TRUST_PASSWORD = "changeit";
-
-  /** One request the registry answered. */
-  public record Access(String method, String path, int status, long bytes) {}
 
   private final TestNetwork.Host host;
   private final Path dir;
@@ -301,23 +295,7 @@ public final class RegistryHost implements AutoCloseable {
 
   /** Every request answered so far, the harness's own pushes included. */
   public List<Access> accessLog() throws IOException {
-    List<Access> out = new ArrayList<>();
-    Path log = dir.resolve("access.log");
-    if (!Files.exists(log)) {
-      return out;
-    }
-    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-      Matcher m = ACCESS_LINE.matcher(line);
-      if (m.matches()) {
-        out.add(
-            new Access(
-                m.group(1),
-                m.group(2).split("\\?", 2)[0],
-                Integer.parseInt(m.group(3)),
-                m.group(4).equals("-") ? 0 : Long.parseLong(m.group(4))));
-      }
-    }
-    return out;
+    return RegistryServer.parseAccessLog(dir.resolve("access.log"));
   }
 
   /** GETs of blobs answered with content (200 or 206): what the registry actually served. */

@@ -8,6 +8,7 @@ import io.quayctl.api.v1alpha1.Layer;
 import io.quayctl.api.v1alpha1.NodeImage;
 import io.quayctl.api.v1alpha1.NodeImageEntryStatus;
 import io.quayctl.testing.ImageFixtures;
+import io.quayctl.testing.RegistryServer;
 import io.quayctl.testing.TestNetwork;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,8 +94,8 @@ class ImagePullE2E {
 
     // The registry served every blob exactly once, to the bastion.
     for (ImageFixtures.Layer layer : image.image().layers()) {
-      List<RegistryHost.Access> gets = cluster.registry().blobGets(layer.digest());
-      assertThat(gets.stream().mapToLong(RegistryHost.Access::bytes).sum())
+      List<RegistryServer.Access> gets = cluster.registry().blobGets(layer.digest());
+      assertThat(gets.stream().mapToLong(RegistryServer.Access::bytes).sum())
           .as("bytes of %s served by the registry", layer.digest())
           .isEqualTo(layer.gzipped().length);
     }

@@ -287,8 +287,19 @@ public final class RegistryServer implements AutoCloseable, PushTarget {
   }
 
   private List<Access> parseLog() throws IOException {
+    return parseAccessLog(dir.resolve("access.log"));
+  }
+
+  /**
+   * Reads a docker-registry access log (combined log format): one entry per answered request, query
+   * strings dropped. A missing file means no requests yet.
+   */
+  public static List<Access> parseAccessLog(Path file) throws IOException {
     List<Access> out = new ArrayList<>();
-    for (String line : Files.readAllLines(dir.resolve("access.log"))) {
+    if (!Files.exists(file)) {
+      return out;
+    }
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       Matcher m = ACCESS_LINE.matcher(line);
       if (m.matches()) {
         out.add(
