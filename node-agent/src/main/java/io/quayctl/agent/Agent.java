@@ -156,6 +156,8 @@ public final class Agent implements AutoCloseable {
     PullJob job = jobs.get(id.key());
     if (job != null) {
       states.onBlobs(id, job.blobs());
+      // The counts as of this event: a Done must report every byte, not those of the last tick.
+      states.onTransfer(id, job.transfer());
     }
     List<EntryStates.Command> commands = states.onEvent(id, event);
     if (current) {

@@ -91,6 +91,9 @@ public final class ImageDistributor implements AutoCloseable {
   private final ExecutorService registryFetches;
   // Per blob: payload bytes received over each peer connection (ip:port), as last sampled.
   private final Map<Digest, Map<String, Long>> peerConnections = new ConcurrentHashMap<>();
+  // The last counters seen of each blob's transfer: kept once the engine forgets the transfer (a
+  // download that does not seed), so the bytes a blob took are still reported after it finished.
+  private final Map<Digest, TransferStats> lastStats = new ConcurrentHashMap<>();
 
   /**
    * A distributor; {@code registry} and {@code webSeed} are null on hosts without registry access,
@@ -321,6 +324,7 @@ public final class ImageDistributor implements AutoCloseable {
         new DownloadRequest(
             meta, policy.trackers(), seedUrl, policy.peers(), policy.downloadTimeout(), true);
     Path path = awaitDownload(digest, engine.download(request).completion(), seedUrl != null);
+    sample(digest); // the final counts, before the transfer can leave the engine
     states.put(digest, "seeding");
     return path;
   }
@@ -403,6 +407,7 @@ public final class ImageDistributor implements AutoCloseable {
   }
 
   private void record(Digest digest, TransferStats s) {
+    lastStats.put(digest, s);
     Map<String, Long> connections =
         peerConnections.computeIfAbsent(digest, d -> new ConcurrentHashMap<>());
     for (PeerStats p : s.peers()) {
@@ -512,15 +517,14 @@ public final class ImageDistributor implements AutoCloseable {
       Digest d = blob.digest();
       String state = states.getOrDefault(d, "pending");
       long registryBytes = fromRegistry.getOrDefault(d, new AtomicLong()).get();
-      Optional<TransferStats> stats = engine == null ? Optional.empty() : engine.stats(d);
-      if (stats.isPresent()) {
-        TransferStats s = stats.get();
+      Optional<TransferStats> live = engine == null ? Optional.empty() : engine.stats(d);
+      if (live.isPresent()) {
+        TransferStats s = live.get();
         record(d, s);
-        String label = s.state().name().toLowerCase(java.util.Locale.ROOT);
         result.add(
             new BlobProgress(
                 d.shortHex(),
-                label,
+                s.state().name().toLowerCase(java.util.Locale.ROOT),
                 s.have(),
                 blob.size(),
                 s.downloadRate(),
@@ -529,9 +533,14 @@ public final class ImageDistributor implements AutoCloseable {
                 s.fromPeers(),
                 registryBytes + s.fromWebSeed()));
       } else {
+        // The engine let go of the transfer (or never had one): what it took stays counted.
+        TransferStats last = lastStats.get(d);
+        long peers = last == null ? 0 : last.fromPeers();
+        long webSeed = last == null ? 0 : last.fromWebSeed();
         long done = store.contains(d) ? blob.size() : registryBytes;
         result.add(
-            new BlobProgress(d.shortHex(), state, done, blob.size(), 0, 0, 0, 0, registryBytes));
+            new BlobProgress(
+                d.shortHex(), state, done, blob.size(), 0, 0, 0, peers, registryBytes + webSeed));
       }
     }
     return result;

@@ -279,6 +279,9 @@ public final class LibtorrentEngine implements TorrentEngine {
     sp.setInteger(settings_pack.int_types.min_announce_interval.swigValue(), 5);
     sp.setBoolean(settings_pack.bool_types.announce_to_all_trackers.swigValue(), true);
     sp.setBoolean(settings_pack.bool_types.announce_to_all_tiers.swigValue(), true);
+    // Bytes from peers are counted from block alerts: a full queue would drop some (one alert per
+    // 16 KiB block). Room for a few seconds of a busy host's blocks when the alert thread lags.
+    sp.setInteger(settings_pack.int_types.alert_queue_size.swigValue(), 50_000);
     SessionParams params = new SessionParams(sp);
     // libtorrent's default mmap disk I/O replaces the JVM's SIGSEGV/SIGBUS handlers: the JVM
     // then dies at random (exit 139). Never run without posix disk I/O.
