@@ -35,6 +35,10 @@ public final class Errors implements IExecutionExceptionHandler {
 
   /** The exit code for an exception, see {@link ExitCode}. */
   public static int exitCode(Throwable e) {
+    // First: a full disk surfaces inside registry and torrent failures too, and is none of theirs.
+    if (isDiskFull(e)) {
+      return ExitCode.DISK_FULL;
+    }
     if (e instanceof RegistryException r) {
       return switch (r.kind()) {
         case NOT_FOUND -> ExitCode.NOT_FOUND;
@@ -55,9 +59,6 @@ public final class Errors implements IExecutionExceptionHandler {
     }
     if (e instanceof InterruptedIOException || e instanceof InterruptedException) {
       return ExitCode.INTERRUPTED;
-    }
-    if (isDiskFull(e)) {
-      return ExitCode.DISK_FULL;
     }
     if (e instanceof UnsupportedOperationException) {
       return ExitCode.UNSUPPORTED;

@@ -10,9 +10,9 @@ import io.quayctl.registry.RegistryException;
 import io.quayctl.registry.ResolvedImage;
 import io.quayctl.store.BlobStore;
 import io.quayctl.store.DigestMismatchException;
+import io.quayctl.store.FileBlobStore;
 import io.quayctl.torrent.DownloadRequest;
 import io.quayctl.torrent.Metainfo;
-import io.quayctl.torrent.PeerStats;
 import io.quayctl.torrent.TorrentDownloadException;
 import io.quayctl.torrent.TorrentEngine;
 import io.quayctl.torrent.TransferStats;
@@ -90,7 +90,6 @@ public final class ImageDistributor implements AutoCloseable {
   private final Map<Digest, String> states = new ConcurrentHashMap<>();
   private final ExecutorService registryFetches;
   // Per blob: payload bytes received over each peer connection (ip:port), as last sampled.
-  private final Map<Digest, Map<String, Long>> peerConnections = new ConcurrentHashMap<>();
   // The last counters seen of each blob's transfer: kept once the engine forgets the transfer (a
   // download that does not seed), so the bytes a blob took are still reported after it finished.
   private final Map<Digest, TransferStats> lastStats = new ConcurrentHashMap<>();
@@ -253,9 +252,8 @@ public final class ImageDistributor implements AutoCloseable {
     for (Descriptor blob : blobs(image)) {
       Digest digest = blob.digest();
       Optional<Path> present = store.find(digest);
-      if (present.isPresent()) {
+      if (present.isPresent() && intact(digest, present.get())) {
         states.put(digest, "present");
-        share(digest, present.get());
         continue;
       }
       Optional<Metainfo> metainfo = policy.usesSwarm() ? indexedMetainfo(digest) : Optional.empty();
@@ -272,6 +270,35 @@ public final class ImageDistributor implements AutoCloseable {
     }
     for (CompletableFuture<Path> f : futures) {
       await(f);
+    }
+  }
+
+  /**
+   * Checks a blob found in the store against its digest (seeding it when a swarm is used; making
+   * its metainfo checks it in the same read). A corrupt blob is deleted, to be fetched again: never
+   * imported, never seeded.
+   */
+  private boolean intact(Digest digest, Path path) throws IOException {
+    try {
+      if (engine != null && policy.usesSwarm()) {
+        share(digest, path);
+      } else {
+        Digest actual;
+        try (var in = store.open(digest)) {
+          actual = FileBlobStore.hash(in);
+        }
+        if (!actual.equals(digest)) {
+          throw new DigestMismatchException(digest, actual, path.toString());
+        }
+      }
+      return true;
+    } catch (DigestMismatchException e) {
+      log.warn(
+          "{} in the store is corrupt (its content hashes to {}): deleted, fetching it again",
+          digest,
+          e.actual());
+      store.delete(digest);
+      return false;
     }
   }
 
@@ -408,25 +435,20 @@ public final class ImageDistributor implements AutoCloseable {
 
   private void record(Digest digest, TransferStats s) {
     lastStats.put(digest, s);
-    Map<String, Long> connections =
-        peerConnections.computeIfAbsent(digest, d -> new ConcurrentHashMap<>());
-    for (PeerStats p : s.peers()) {
-      if (!p.webSeed() && p.downloaded() > 0) {
-        connections.merge(p.endpoint(), p.downloaded(), Math::max);
-      }
-    }
   }
 
   /**
-   * Bytes of the image received from each peer, by IP address, largest first. Sampled from the
-   * engine's connection counters a few times a second, so the last fraction of a second of each
-   * blob may be missing: the sum can fall short of {@link Totals#fromPeers()}.
+   * Bytes of the image received from each peer, by IP address, largest first: the engine's block
+   * counts as of the last sample (every transfer is sampled once more when it completes).
    */
   public Map<String, Long> fromPeersByAddress(ResolvedImage image) {
     Map<String, Long> byAddress = new java.util.HashMap<>();
     for (Descriptor blob : blobs(image)) {
-      for (Map.Entry<String, Long> c :
-          peerConnections.getOrDefault(blob.digest(), Map.of()).entrySet()) {
+      TransferStats s = lastStats.get(blob.digest());
+      if (s == null) {
+        continue;
+      }
+      for (Map.Entry<String, Long> c : s.fromPeersByEndpoint().entrySet()) {
         byAddress.merge(addressOf(c.getKey()), c.getValue(), Long::sum);
       }
     }

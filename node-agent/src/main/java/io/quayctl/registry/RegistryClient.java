@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quayctl.registry.RegistryException.Kind;
 import io.quayctl.store.BlobStore;
 import io.quayctl.store.DigestMismatchException;
+import io.quayctl.store.StoreWriteException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -552,7 +553,7 @@ public final class RegistryClient implements Registry {
         long before = file.size();
         try {
           useRange = transfer(target, digest, size, file, sha, useRange, what, listener);
-        } catch (RegistryException e) {
+        } catch (RegistryException | StoreWriteException e) {
           throw e;
         } catch (InterruptedIOException e) {
           throw e;
@@ -661,8 +662,12 @@ public final class RegistryClient implements Registry {
                   + what);
         }
         ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-        while (bb.hasRemaining()) {
-          position += file.write(bb, position);
+        try {
+          while (bb.hasRemaining()) {
+            position += file.write(bb, position);
+          }
+        } catch (IOException e) {
+          throw new StoreWriteException(what, e);
         }
         sha.update(buf, 0, n);
         listener.transferred(digest, n);

@@ -148,6 +148,7 @@ public final class LibtorrentEngine implements TorrentEngine {
     boolean resumeSaveOnClose;
     final List<URI> trackers = new ArrayList<>();
     long fromPeers;
+    final Map<String, Long> fromPeersByEndpoint = new HashMap<>();
     long fromWebSeed;
     String webSeedEndpoint;
     // Uploads of handles that were replaced (download, then seed), and of this handle.
@@ -187,7 +188,8 @@ public final class LibtorrentEngine implements TorrentEngine {
           failedBytes,
           downloadRate,
           uploadRate,
-          peers);
+          peers,
+          fromPeersByEndpoint);
     }
   }
 
@@ -416,7 +418,10 @@ public final class LibtorrentEngine implements TorrentEngine {
       } else if (e instanceof Verified v) {
         onVerified(t, v);
       } else if (e instanceof Failed f) {
-        if (t.state == TransferStats.State.SEEDING) {
+        if (t.state == TransferStats.State.FAILED) {
+          // One failure is reported; a full disk fails every write still in flight after it.
+          log.debug("{}: {}", t.metainfo.digest(), f.message());
+        } else if (t.state == TransferStats.State.SEEDING) {
           log.warn("seeding {}: {}", t.metainfo.digest(), f.message());
         } else {
           fail(t, "download of " + t.metainfo.digest() + " failed: " + f.message());
@@ -433,6 +438,7 @@ public final class LibtorrentEngine implements TorrentEngine {
           t.fromWebSeed += bytes;
         } else {
           t.fromPeers += bytes;
+          t.fromPeersByEndpoint.merge(b.endpoint(), bytes, Long::sum);
         }
       } else if (e instanceof HashFailed h) {
         t.hashFailures++;

@@ -1,6 +1,7 @@
 package io.quayctl.torrent;
 
 import io.quayctl.registry.Digest;
+import io.quayctl.store.DigestMismatchException;
 import io.quayctl.tracker.Bencode;
 import io.quayctl.tracker.IndexedTorrent;
 import java.io.ByteArrayOutputStream;
@@ -70,14 +71,18 @@ public final class Metainfo {
   }
 
   /**
-   * Builds the metainfo of the blob at {@code blob} (which the caller has verified to hash to
-   * {@code digest}) by hashing its pieces.
+   * Builds the metainfo of the blob at {@code blob} by hashing its pieces, and checks in the same
+   * read that the blob hashes to {@code digest}: piece hashes made from corrupt bytes would let
+   * every peer download the corruption and fail only at the end.
+   *
+   * @throws DigestMismatchException when the blob does not hash to {@code digest}
    */
   public static Metainfo create(Digest digest, Path blob) throws IOException {
     try (FileChannel ch = FileChannel.open(blob, StandardOpenOption.READ)) {
       long length = ch.size();
       int pieceLength = pieceLengthFor(length);
       MessageDigest sha1 = sha1();
+      MessageDigest sha256 = Digest.newSha256();
       int pieces = (int) ((length + pieceLength - 1) / pieceLength);
       ByteArrayOutputStream hashes = new ByteArrayOutputStream(pieces * 20);
       ByteBuffer buf = ByteBuffer.allocateDirect(Math.min(pieceLength, 1 << 20));
@@ -91,12 +96,17 @@ public final class Metainfo {
           throw new IOException(blob + " shrank while its pieces were hashed");
         }
         buf.flip();
+        sha256.update(buf.duplicate());
         sha1.update(buf);
         position += n;
         if (position == pieceEnd) {
           hashes.writeBytes(sha1.digest());
           pieceEnd = Math.min(pieceEnd + pieceLength, length);
         }
+      }
+      Digest actual = Digest.fromSha256(sha256.digest());
+      if (!actual.equals(digest)) {
+        throw new DigestMismatchException(digest, actual, blob.toString());
       }
       Map<String, Object> info = new LinkedHashMap<>();
       info.put("length", length);

@@ -2,6 +2,7 @@ package io.quayctl.torrent;
 
 import io.quayctl.registry.Digest;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Transfer counters of one blob since the engine took it up (across download and seeding).
@@ -17,6 +18,8 @@ import java.util.List;
  * @param downloadRate current payload download rate, bytes per second
  * @param uploadRate current payload upload rate, bytes per second
  * @param peers current connections
+ * @param fromPeersByEndpoint payload bytes received from each peer ({@code ip:port}), counted by
+ *     block as they arrived: exact, unlike the sampled counters of {@code peers}
  */
 public record TransferStats(
     Digest digest,
@@ -29,7 +32,8 @@ public record TransferStats(
     long failedBytes,
     long downloadRate,
     long uploadRate,
-    List<PeerStats> peers) {
+    List<PeerStats> peers,
+    Map<String, Long> fromPeersByEndpoint) {
 
   /** Where a blob is in its life in the engine. */
   public enum State {
@@ -44,6 +48,7 @@ public record TransferStats(
 
   public TransferStats {
     peers = List.copyOf(peers);
+    fromPeersByEndpoint = Map.copyOf(fromPeersByEndpoint);
   }
 
   /** Payload bytes downloaded from any source. */

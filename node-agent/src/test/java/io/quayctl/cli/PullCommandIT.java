@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quayctl.Quayctl;
+import io.quayctl.registry.Digest;
 import io.quayctl.registry.MediaTypes;
 import io.quayctl.registry.Platform;
+import io.quayctl.store.FileBlobStore;
 import io.quayctl.testing.DockerDaemon;
+import io.quayctl.testing.HostCommand;
 import io.quayctl.testing.ImageFixtures;
 import io.quayctl.testing.ImageFixtures.Image;
 import io.quayctl.testing.RegistryFront;
@@ -17,6 +20,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -191,5 +196,57 @@ class PullCommandIT {
       assertThat(blobs.map(p -> p.getFileName().toString()))
           .doesNotContain(image.layers().get(1).digest().hex());
     }
+  }
+
+  @Test
+  void aCorruptBlobInTheStoreIsFetchedAgainNeverImported(@TempDir Path data) throws Exception {
+    Image image = ImageFixtures.image("rot", 2, 64 * 1024, Platform.current());
+    ImageFixtures.push(registry, "team/rot", "1", image);
+    String ref = registry.host() + "/team/rot:1";
+    assertThat(quayctl(pullArgs(ref, data).toArray(String[]::new)).exit()).isEqualTo(0);
+    docker.docker("rmi", ref).orThrow();
+    Digest rotten = image.layers().get(0).digest();
+    Path blob = data.resolve("store/blobs/sha256/" + rotten.hex());
+    try (var file = java.nio.channels.FileChannel.open(blob, StandardOpenOption.WRITE)) {
+      file.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}), 100);
+    }
+
+    Run run = quayctl(pullArgs(ref, data).toArray(String[]::new));
+
+    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(0);
+    assertThat(run.out() + run.err()).contains(rotten + " in the store is corrupt");
+    JsonNode inspect = JSON.readTree(docker.docker("image", "inspect", ref).orThrow()).get(0);
+    assertThat(inspect.get("Id").asText()).isEqualTo(image.configDigest().toString());
+    try (var in = Files.newInputStream(blob)) {
+      assertThat(FileBlobStore.hash(in)).isEqualTo(rotten);
+    }
+    assertThat(registry.blobGets(rotten)).as("GETs of the corrupted blob").hasSize(2);
+    assertThat(registry.blobGets(image.layers().get(1).digest())).hasSize(1);
+  }
+
+  @Test
+  void aFullDiskIsExitCodeEightWithoutRetriesAndNothingImported(@TempDir Path tmp)
+      throws Exception {
+    Image image = ImageFixtures.image("big", 2, 512 * 1024, Platform.current());
+    ImageFixtures.push(registry, "team/big", "1", image);
+    String ref = registry.host() + "/team/big:1";
+    Path data = Files.createDirectories(tmp.resolve("small"));
+    HostCommand.run(
+            Duration.ofSeconds(10),
+            List.of("mount", "-t", "tmpfs", "-o", "size=640k", "quayctl-test", data.toString()))
+        .orThrow();
+    Run run;
+    try {
+      run = quayctl(pullArgs(ref, data).toArray(String[]::new));
+    } finally {
+      HostCommand.run(Duration.ofSeconds(10), List.of("umount", data.toString())).orThrow();
+    }
+
+    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCode.DISK_FULL);
+    assertThat(run.err())
+        .contains("the disk holding the blob store is full")
+        .doesNotContain("retrying")
+        .doesNotContain("\tat ");
+    assertThat(docker.docker("image", "inspect", ref).exitCode()).isNotZero();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quayctl.registry.Digest;
+import io.quayctl.store.DigestMismatchException;
 import io.quayctl.tracker.Bencode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,6 +97,19 @@ class MetainfoTest {
     }
     byte[] rawInfo = Bencode.rawValue(m.bytes(), "info").orElseThrow();
     assertThat(m.infoHash()).isEqualTo(InfoHash.of(sha1.digest(rawInfo)));
+  }
+
+  @Test
+  void aBlobThatDoesNotHashToItsDigestGetsNoMetainfo() throws Exception {
+    Path p = blob("rotten", 300_000, 3);
+    Digest d = digestOf(p);
+    byte[] bytes = Files.readAllBytes(p);
+    bytes[123_456] ^= 1;
+    Files.write(p, bytes);
+
+    assertThatThrownBy(() -> Metainfo.create(d, p))
+        .isInstanceOf(DigestMismatchException.class)
+        .hasMessageContaining("digest mismatch for " + d);
   }
 
   @Test
