@@ -1,6 +1,6 @@
 package io.quayctl.e2e;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import io.quayctl.testing.HostCommand;
 import io.quayctl.testing.ImageFixtures;
 import io.quayctl.testing.RegistryServer;

@@ -153,7 +153,7 @@ class AgentClusterIT {
       assertThat(done.getResolvedDigest()).isEqualTo(image.manifestDigest().toString());
 
       // The worker's runtime holds the image: same config digest (Docker's image id), and name.
-      ResolvedImage resolved = image.resolved(io.quayctl.registry.ImageReference.parse(reference));
+      ResolvedImage resolved = image.resolved(io.quayctl.api.ImageReference.parse(reference));
       JsonNode inspect =
           JSON.readTree(
               docker.docker("image", "inspect", "--format", "{{json .}}", reference).orThrow());

@@ -1,7 +1,7 @@
 package io.quayctl.testing;
 
-import io.quayctl.registry.Digest;
-import io.quayctl.registry.ImageReference;
+import io.quayctl.api.Digest;
+import io.quayctl.api.ImageReference;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
