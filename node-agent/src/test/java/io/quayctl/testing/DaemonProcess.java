@@ -12,30 +12,43 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
-/** A daemon process started by a test, with its log file and private directory. */
+/** A daemon process started by a test, with its log file and, when it owns one, its directory. */
 final class DaemonProcess implements AutoCloseable {
   private final String name;
   private final Process process;
-  private final Path dir;
+  private final Path ownedDir;
   private final Path log;
 
-  private DaemonProcess(String name, Process process, Path dir, Path log) {
+  private DaemonProcess(String name, Process process, Path ownedDir, Path log) {
     this.name = name;
     this.process = process;
-    this.dir = dir;
+    this.ownedDir = ownedDir;
     this.log = log;
   }
 
-  /** Starts {@code command} with its output in {@code dir/daemon.log}. */
+  /**
+   * Starts {@code command} with its output in {@code dir/daemon.log}; closing deletes {@code dir}.
+   */
   static DaemonProcess start(String name, Path dir, List<String> command) throws IOException {
-    Path log = dir.resolve("daemon.log");
+    return start(name, command, dir.resolve("daemon.log"), dir);
+  }
+
+  /** Starts {@code command} with its output in {@code log}, which closing leaves in place. */
+  static DaemonProcess startLoggingTo(String name, Path log, List<String> command)
+      throws IOException {
+    return start(name, command, log, null);
+  }
+
+  private static DaemonProcess start(String name, List<String> command, Path log, Path ownedDir)
+      throws IOException {
+    Files.createDirectories(log.getParent());
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .start();
-    return new DaemonProcess(name, process, dir, log);
+    return new DaemonProcess(name, process, ownedDir, log);
   }
 
   /** Waits until {@code ready} holds, failing with the log's tail if the daemon dies or hangs. */
@@ -94,6 +107,8 @@ final class DaemonProcess implements AutoCloseable {
   @Override
   public void close() {
     stop();
-    FileTrees.delete(dir);
+    if (ownedDir != null) {
+      FileTrees.delete(ownedDir);
+    }
   }
 }
