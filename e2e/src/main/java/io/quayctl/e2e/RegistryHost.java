@@ -3,6 +3,7 @@ package io.quayctl.e2e;
 import io.quayctl.api.Digest;
 import io.quayctl.testing.HostCommand;
 import io.quayctl.testing.ImageFixtures;
+import io.quayctl.testing.LogFiles;
 import io.quayctl.testing.PushTarget;
 import io.quayctl.testing.RegistryServer;
 import io.quayctl.testing.RegistryServer.Access;
@@ -271,11 +272,7 @@ public final class RegistryHost implements AutoCloseable {
 
   /** GETs of blobs answered with content (200 or 206): what the registry actually served. */
   public List<Access> blobGets() throws IOException {
-    return accessLog().stream()
-        .filter(a -> a.method().equals("GET"))
-        .filter(a -> a.path().contains("/blobs/sha256:"))
-        .filter(a -> a.status() == 200 || a.status() == 206)
-        .toList();
+    return accessLog().stream().filter(Access::servedBlob).toList();
   }
 
   /** GETs of one blob answered with content. */
@@ -285,12 +282,7 @@ public final class RegistryHost implements AutoCloseable {
 
   /** The registry's own log tail, for failure messages. */
   public String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(dir.resolve("registry.log"));
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return LogFiles.tail(dir.resolve("registry.log"), 20);
   }
 
   @Override

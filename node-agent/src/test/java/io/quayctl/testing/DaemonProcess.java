@@ -2,7 +2,6 @@ package io.quayctl.testing;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,12 +72,7 @@ final class DaemonProcess implements AutoCloseable {
 
   /** The last lines of the daemon's log. */
   String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return LogFiles.tail(log, 30);
   }
 
   /** Stops the daemon: SIGTERM, SIGKILL after 20 s; then any child it left behind. */
