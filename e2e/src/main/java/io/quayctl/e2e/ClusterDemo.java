@@ -1,9 +1,9 @@
 package io.quayctl.e2e;
 
+import io.quayctl.api.Digest;
 import io.quayctl.api.v1alpha1.ImagePull;
 import io.quayctl.api.v1alpha1.ImagePullPhase;
 import io.quayctl.api.v1alpha1.NodeImageEntryStatus;
-import io.quayctl.registry.Digest;
 import io.quayctl.testing.ImageFixtures;
 import io.quayctl.testing.RegistryServer;
 import java.io.IOException;

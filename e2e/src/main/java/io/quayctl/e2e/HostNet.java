@@ -14,15 +14,19 @@ public final class HostNet {
 
   private HostNet() {}
 
-  /** Bytes received and sent on one interface since it was created. */
-  public record Counters(long rxBytes, long txBytes) {
+  /** Bytes and packets received and sent on one interface since it was created. */
+  public record Counters(long rxBytes, long txBytes, long rxPackets, long txPackets) {
     /** The difference to an earlier reading. */
     public Counters since(Counters earlier) {
-      return new Counters(rxBytes - earlier.rxBytes, txBytes - earlier.txBytes);
+      return new Counters(
+          rxBytes - earlier.rxBytes,
+          txBytes - earlier.txBytes,
+          rxPackets - earlier.rxPackets,
+          txPackets - earlier.txPackets);
     }
   }
 
-  /** The counters of {@code eth0}, the host's link to the bridge. */
+  /** The counters of {@code eth0}, the host's link to the bridge ({@code ip -s -j link}). */
   public static Counters counters(TestNetwork.Host host) throws IOException {
     String out =
         HostCommand.run(
@@ -31,7 +35,10 @@ public final class HostNet {
             .orThrow();
     JsonNode stats = JSON.readTree(out).get(0).get("stats64");
     return new Counters(
-        stats.get("rx").get("bytes").asLong(), stats.get("tx").get("bytes").asLong());
+        stats.get("rx").get("bytes").asLong(),
+        stats.get("tx").get("bytes").asLong(),
+        stats.get("rx").get("packets").asLong(),
+        stats.get("tx").get("packets").asLong());
   }
 
   /**
@@ -85,6 +92,15 @@ public final class HostNet {
           List.of("tc", "-n", host.namespace(), "qdisc", "del", "dev", "eth0", "root"));
       return;
     }
+    shapeEgress(host, rate, "64kb", "200ms");
+  }
+
+  /**
+   * Shapes what {@code host} sends on its link with a token bucket of {@code rate}, {@code burst}
+   * and {@code latency}, each as tc writes it.
+   */
+  public static void shapeEgress(TestNetwork.Host host, String rate, String burst, String latency)
+      throws IOException {
     HostCommand.run(
             Duration.ofSeconds(10),
             List.of(
@@ -100,9 +116,9 @@ public final class HostNet {
                 "rate",
                 rate,
                 "burst",
-                "64kb",
+                burst,
                 "latency",
-                "200ms"))
+                latency))
         .orThrow();
   }
 }

@@ -1,10 +1,10 @@
 package io.quayctl.e2e;
 
+import io.quayctl.testing.LogFiles;
 import io.quayctl.testing.TestNetwork;
 import java.io.File;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,12 +85,7 @@ public final class HostProcess implements AutoCloseable {
 
   /** The last {@code lines} lines of the log. */
   public String logTail(int lines) {
-    try {
-      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return LogFiles.tail(log, lines);
   }
 
   /** SIGKILL, as a crash or an OOM kill would end it; waits until it is gone. */

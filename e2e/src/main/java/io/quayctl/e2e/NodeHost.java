@@ -1,10 +1,9 @@
 package io.quayctl.e2e;
 
+import io.quayctl.testing.ContainerdDaemon;
 import io.quayctl.testing.HostCommand;
 import io.quayctl.testing.TestNetwork;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ public final class NodeHost implements AutoCloseable {
   private final boolean bastion;
   private final String zone;
   private final Path dir;
-  private final HostProcess containerd;
+  private final ContainerdDaemon containerd;
   private final AgentSettings settings;
   private HostProcess agent;
   private int agentStarts;
@@ -50,7 +49,7 @@ public final class NodeHost implements AutoCloseable {
       boolean bastion,
       String zone,
       Path dir,
-      HostProcess containerd,
+      ContainerdDaemon containerd,
       AgentSettings settings) {
     this.host = host;
     this.bastion = bastion;
@@ -64,48 +63,9 @@ public final class NodeHost implements AutoCloseable {
   public static NodeHost start(
       TestNetwork.Host host, boolean bastion, String zone, Path dir, AgentSettings settings)
       throws IOException {
-    Path binary = HostCommand.require("containerd", "containerd");
-    HostCommand.require("ctr", "containerd");
-    Path cd = dir.resolve("containerd");
-    Files.createDirectories(cd);
-    Path socket = cd.resolve("containerd.sock");
-    Path config = cd.resolve("config.toml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "version = 2",
-            "root = \"" + cd.resolve("root") + "\"",
-            "state = \"" + cd.resolve("state") + "\"",
-            "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]",
-            "[grpc]",
-            "  address = \"" + socket + "\"",
-            "[ttrpc]",
-            "  address = \"" + socket + ".ttrpc\"",
-            "[debug]",
-            "  address = \"" + cd.resolve("debug.sock") + "\"",
-            "[plugins.\"io.containerd.internal.v1.opt\"]",
-            "  path = \"" + cd.resolve("opt") + "\"",
-            ""),
-        StandardCharsets.UTF_8);
-    HostProcess containerd =
-        HostProcess.start(
-            "containerd on " + host.name(),
-            host,
-            List.of(binary.toString(), "--config", config.toString()),
-            Map.of(),
-            dir.resolve("logs/containerd.log"));
-    NodeHost node = new NodeHost(host, bastion, zone, dir, containerd, settings);
-    containerd.awaitReady(node::containerdAnswers, Duration.ofSeconds(60));
-    return node;
-  }
-
-  private boolean containerdAnswers() {
-    try {
-      return Files.exists(containerdSocket()) && ctr("version").exitCode() == 0;
-    } catch (IOException e) {
-      return false;
-    }
+    ContainerdDaemon containerd =
+        ContainerdDaemon.start(host, dir.resolve("containerd"), dir.resolve("logs/containerd.log"));
+    return new NodeHost(host, bastion, zone, dir, containerd, settings);
   }
 
   /** The node's name (the host's name). */
@@ -130,7 +90,7 @@ public final class NodeHost implements AutoCloseable {
 
   /** The containerd socket. */
   public Path containerdSocket() {
-    return dir.resolve("containerd/containerd.sock");
+    return containerd.socket();
   }
 
   /** Starts the agent (again, after {@link #killAgent()}); waits until /healthz answers. */
@@ -211,10 +171,7 @@ public final class NodeHost implements AutoCloseable {
 
   /** Runs ctr against this node's containerd in the {@code k8s.io} namespace. */
   public HostCommand.Result ctr(String... args) throws IOException {
-    List<String> command =
-        new ArrayList<>(List.of("ctr", "-a", containerdSocket().toString(), "-n", K8S_NAMESPACE));
-    command.addAll(List.of(args));
-    return HostCommand.run(Duration.ofSeconds(60), command);
+    return containerd.ctr(K8S_NAMESPACE, args);
   }
 
   /**

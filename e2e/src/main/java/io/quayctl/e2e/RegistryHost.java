@@ -1,14 +1,15 @@
 package io.quayctl.e2e;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import io.quayctl.testing.HostCommand;
 import io.quayctl.testing.ImageFixtures;
+import io.quayctl.testing.LogFiles;
+import io.quayctl.testing.PushTarget;
 import io.quayctl.testing.RegistryServer;
 import io.quayctl.testing.RegistryServer.Access;
 import io.quayctl.testing.TestNetwork;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +46,7 @@ public final class RegistryHost implements AutoCloseable {
   private final String user;
   private final String password;
   private final HttpClient http;
-  private final String pushBase;
+  private final PushTarget pushTarget;
 
   private RegistryHost(
       TestNetwork.Host host,
@@ -55,7 +56,7 @@ public final class RegistryHost implements AutoCloseable {
       String user,
       String password,
       HttpClient http,
-      String pushBase) {
+      int pushPort) {
     this.host = host;
     this.dir = dir;
     this.process = process;
@@ -63,7 +64,7 @@ public final class RegistryHost implements AutoCloseable {
     this.user = user;
     this.password = password;
     this.http = http;
-    this.pushBase = pushBase;
+    this.pushTarget = pushTarget(pushPort, Duration.ofSeconds(60));
   }
 
   /**
@@ -146,8 +147,7 @@ public final class RegistryHost implements AutoCloseable {
     HttpClient http =
         HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
     RegistryHost registryHost =
-        new RegistryHost(
-            host, dir, process, trustStore, user, password, http, "https://127.0.0.1:" + local);
+        new RegistryHost(host, dir, process, trustStore, user, password, http, local);
     process.awaitReady(registryHost::answers, Duration.ofSeconds(30));
     return registryHost;
   }
@@ -176,7 +176,7 @@ public final class RegistryHost implements AutoCloseable {
     try {
       int status =
           http.send(
-                  HttpRequest.newBuilder(URI.create(pushBase + "/v2/"))
+                  HttpRequest.newBuilder(URI.create(pushTarget.url() + "/v2/"))
                       .timeout(Duration.ofSeconds(2))
                       .build(),
                   HttpResponse.BodyHandlers.discarding())
@@ -213,9 +213,7 @@ public final class RegistryHost implements AutoCloseable {
 
   /** The {@code .dockerconfigjson} of a pull secret with these credentials. */
   public String dockerConfigJson(String user, String password) {
-    String auth =
-        Base64.getEncoder()
-            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    String auth = base64(user + ":" + password);
     return "{\"auths\":{\""
         + hostPort()
         + "\":{\"username\":\""
@@ -229,68 +227,42 @@ public final class RegistryHost implements AutoCloseable {
 
   /** Pushes the image's blobs and manifest as {@code repository:tag}. */
   public void push(String repository, String tag, ImageFixtures.Image image) throws IOException {
-    pushBlob(repository, image.config());
-    for (ImageFixtures.Layer layer : image.layers()) {
-      pushBlob(repository, layer.gzipped());
-    }
-    HttpResponse<String> put =
-        send(
-            request("/v2/" + repository + "/manifests/" + tag)
-                .header("Content-Type", image.manifestMediaType())
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(image.manifest())));
-    expect(put, 201, "pushing the manifest of " + repository + ":" + tag);
+    ImageFixtures.push(pushTarget, repository, tag, image);
   }
 
-  private void pushBlob(String repository, byte[] bytes) throws IOException {
-    Digest digest = Digest.of(bytes);
-    String base = "/v2/" + repository + "/blobs/";
-    if (send(request(base + digest).method("HEAD", HttpRequest.BodyPublishers.noBody()))
-            .statusCode()
-        == 200) {
-      return;
-    }
-    HttpResponse<String> started =
-        send(request(base + "uploads/").POST(HttpRequest.BodyPublishers.noBody()));
-    expect(started, 202, "starting an upload to " + repository);
-    URI location =
-        URI.create(pushBase + base).resolve(started.headers().firstValue("Location").orElseThrow());
-    // The registry names itself after the Host header it saw, which is the tunnel's; keep it.
-    String sep = location.toString().contains("?") ? "&" : "?";
-    HttpResponse<String> done =
-        send(
-            HttpRequest.newBuilder(URI.create(location + sep + "digest=" + digest))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
-    expect(done, 201, "uploading " + digest + " to " + repository);
+  /**
+   * This registry as {@link ImageFixtures} pushes to it, reached at {@code
+   * https://127.0.0.1:<localPort>} (the end of a tunnel into its host), with this registry's
+   * certificate trusted, its credentials sent, and {@code timeout} for each request.
+   */
+  public PushTarget pushTarget(int localPort, Duration timeout) {
+    String url = "https://127.0.0.1:" + localPort;
+    String authorization = user == null ? null : "Basic " + base64(user + ":" + password);
+    return new PushTarget() {
+      @Override
+      public String url() {
+        return url;
+      }
+
+      @Override
+      public String pushAuthorization(String repository) {
+        return authorization;
+      }
+
+      @Override
+      public HttpClient client() {
+        return http;
+      }
+
+      @Override
+      public Duration timeout() {
+        return timeout;
+      }
+    };
   }
 
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(pushBase + path)).timeout(Duration.ofSeconds(60));
-  }
-
-  private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
-    if (user != null) {
-      request.header(
-          "Authorization",
-          "Basic "
-              + Base64.getEncoder()
-                  .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
-    }
-    try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException();
-    }
-  }
-
-  private static void expect(HttpResponse<String> response, int status, String what)
-      throws IOException {
-    if (response.statusCode() != status) {
-      throw new IOException(
-          what + " failed: HTTP " + response.statusCode() + " " + response.body());
-    }
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Every request answered so far, the harness's own pushes included. */
@@ -300,11 +272,7 @@ public final class RegistryHost implements AutoCloseable {
 
   /** GETs of blobs answered with content (200 or 206): what the registry actually served. */
   public List<Access> blobGets() throws IOException {
-    return accessLog().stream()
-        .filter(a -> a.method().equals("GET"))
-        .filter(a -> a.path().contains("/blobs/sha256:"))
-        .filter(a -> a.status() == 200 || a.status() == 206)
-        .toList();
+    return accessLog().stream().filter(Access::servedBlob).toList();
   }
 
   /** GETs of one blob answered with content. */
@@ -314,12 +282,7 @@ public final class RegistryHost implements AutoCloseable {
 
   /** The registry's own log tail, for failure messages. */
   public String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(dir.resolve("registry.log"));
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return LogFiles.tail(dir.resolve("registry.log"), 20);
   }
 
   @Override

@@ -1,13 +1,13 @@
 package io.quayctl.agent;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quayctl.api.Digest;
 import io.quayctl.api.v1alpha1.NodeImage;
 import io.quayctl.api.v1alpha1.NodeImageEntry;
 import io.quayctl.api.v1alpha1.NodeImageEntryStatus;
 import io.quayctl.api.v1alpha1.NodeImagePhase;
 import io.quayctl.kube.NodeImageStatusWriter;
 import io.quayctl.kube.NodeImageWatcher;
-import io.quayctl.registry.Digest;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.quayctl.agent;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import io.quayctl.store.EvictableStore;
 import io.quayctl.store.Eviction;
 import io.quayctl.store.StoredBlob;

@@ -1,5 +1,7 @@
 package io.quayctl.agent;
 
+import io.quayctl.api.Digest;
+import io.quayctl.api.ImageReference;
 import io.quayctl.api.v1alpha1.ImageFormat;
 import io.quayctl.api.v1alpha1.Layer;
 import io.quayctl.api.v1alpha1.NodeImageEntry;
@@ -11,8 +13,6 @@ import io.quayctl.kube.PullSecretException;
 import io.quayctl.kube.PullSecrets;
 import io.quayctl.registry.CredentialProvider;
 import io.quayctl.registry.Descriptor;
-import io.quayctl.registry.Digest;
-import io.quayctl.registry.ImageReference;
 import io.quayctl.registry.Platform;
 import io.quayctl.registry.RegistryClient;
 import io.quayctl.registry.RegistryException;

@@ -2,8 +2,8 @@ package io.quayctl.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quayctl.api.ImageReference;
 import io.quayctl.distribution.ImageDistributor;
-import io.quayctl.registry.ImageReference;
 import io.quayctl.registry.ResolvedImage;
 import io.quayctl.runtime.ContainerRuntime;
 import io.quayctl.runtime.ImportResult;

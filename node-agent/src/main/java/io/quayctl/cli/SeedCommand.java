@@ -1,6 +1,6 @@
 package io.quayctl.cli;
 
-import io.quayctl.registry.ImageReference;
+import io.quayctl.api.ImageReference;
 import io.quayctl.registry.ResolvedImage;
 import io.quayctl.tracker.TrackerServer;
 import java.io.PrintStream;

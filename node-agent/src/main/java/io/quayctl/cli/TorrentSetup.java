@@ -1,10 +1,10 @@
 package io.quayctl.cli;
 
+import io.quayctl.api.ImageReference;
 import io.quayctl.distribution.DataDir;
 import io.quayctl.distribution.ImageDistributor;
 import io.quayctl.registry.CredentialProvider;
 import io.quayctl.registry.DockerCredentials;
-import io.quayctl.registry.ImageReference;
 import io.quayctl.registry.RegistryClient;
 import io.quayctl.store.BlobStore;
 import io.quayctl.torrent.EngineConfig;

@@ -1,7 +1,7 @@
 package io.quayctl.cli;
 
+import io.quayctl.api.ImageReference;
 import io.quayctl.distribution.ImageDistributor;
-import io.quayctl.registry.ImageReference;
 import io.quayctl.registry.ResolvedImage;
 import java.io.IOException;
 import java.io.InterruptedIOException;

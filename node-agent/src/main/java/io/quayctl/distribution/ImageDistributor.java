@@ -1,9 +1,9 @@
 package io.quayctl.distribution;
 
+import io.quayctl.api.Digest;
+import io.quayctl.api.ImageReference;
 import io.quayctl.registry.Descriptor;
-import io.quayctl.registry.Digest;
 import io.quayctl.registry.ImageManifests;
-import io.quayctl.registry.ImageReference;
 import io.quayctl.registry.Platform;
 import io.quayctl.registry.Registry;
 import io.quayctl.registry.RegistryException;

@@ -1,5 +1,6 @@
 package io.quayctl.registry;
 
+import io.quayctl.api.ImageReference;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;

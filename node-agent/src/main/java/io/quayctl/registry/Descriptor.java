@@ -1,5 +1,6 @@
 package io.quayctl.registry;
 
+import io.quayctl.api.Digest;
 import java.util.Objects;
 
 /** A content descriptor: what a manifest says about one blob or sub-manifest. */

@@ -2,6 +2,7 @@ package io.quayctl.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quayctl.api.ImageReference;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;

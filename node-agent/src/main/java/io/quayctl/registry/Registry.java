@@ -1,5 +1,7 @@
 package io.quayctl.registry;
 
+import io.quayctl.api.Digest;
+import io.quayctl.api.ImageReference;
 import io.quayctl.store.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;

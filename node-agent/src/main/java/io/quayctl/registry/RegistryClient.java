@@ -2,6 +2,8 @@ package io.quayctl.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quayctl.api.Digest;
+import io.quayctl.api.ImageReference;
 import io.quayctl.registry.RegistryException.Kind;
 import io.quayctl.store.BlobStore;
 import io.quayctl.store.DigestMismatchException;

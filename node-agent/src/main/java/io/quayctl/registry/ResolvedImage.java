@@ -1,5 +1,7 @@
 package io.quayctl.registry;
 
+import io.quayctl.api.Digest;
+import io.quayctl.api.ImageReference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.quayctl.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quayctl.api.Digest;
 import io.quayctl.registry.Descriptor;
-import io.quayctl.registry.Digest;
 import io.quayctl.store.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.quayctl.runtime;
 
+import io.quayctl.api.Digest;
 import io.quayctl.registry.Descriptor;
-import io.quayctl.registry.Digest;
 import io.quayctl.store.BlobStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

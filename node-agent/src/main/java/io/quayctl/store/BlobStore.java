@@ -1,6 +1,6 @@
 package io.quayctl.store;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

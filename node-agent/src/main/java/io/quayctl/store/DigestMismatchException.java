@@ -1,6 +1,6 @@
 package io.quayctl.store;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import java.io.IOException;
 
 /** Bytes did not hash to the digest they were fetched for. Nothing was stored. */

@@ -1,6 +1,6 @@
 package io.quayctl.store;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

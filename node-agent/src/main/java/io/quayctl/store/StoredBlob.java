@@ -1,6 +1,6 @@
 package io.quayctl.store;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.quayctl.torrent;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import io.quayctl.store.BlobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;

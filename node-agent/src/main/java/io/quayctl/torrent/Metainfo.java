@@ -1,6 +1,6 @@
 package io.quayctl.torrent;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import io.quayctl.store.DigestMismatchException;
 import io.quayctl.tracker.Bencode;
 import io.quayctl.tracker.IndexedTorrent;

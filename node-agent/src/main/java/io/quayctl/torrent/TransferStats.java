@@ -1,6 +1,6 @@
 package io.quayctl.torrent;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import java.util.List;
 import java.util.Map;
 

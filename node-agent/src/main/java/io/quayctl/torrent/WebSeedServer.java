@@ -2,8 +2,8 @@ package io.quayctl.torrent;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.quayctl.registry.Digest;
-import io.quayctl.registry.ImageReference;
+import io.quayctl.api.Digest;
+import io.quayctl.api.ImageReference;
 import io.quayctl.registry.Registry;
 import java.io.IOException;
 import java.io.InputStream;

@@ -19,6 +19,7 @@ import io.quayctl.api.v1alpha1.NodeImageEntryStatus;
 import io.quayctl.api.v1alpha1.NodeImagePhase;
 import io.quayctl.kube.KubeClients;
 import io.quayctl.operator.OperatorMain;
+import io.quayctl.operator.testing.ClusterFixtures;
 import io.quayctl.operator.testing.MockApiServerMain;
 import io.quayctl.registry.Descriptor;
 import io.quayctl.registry.Platform;
@@ -153,7 +154,7 @@ class AgentClusterIT {
       assertThat(done.getResolvedDigest()).isEqualTo(image.manifestDigest().toString());
 
       // The worker's runtime holds the image: same config digest (Docker's image id), and name.
-      ResolvedImage resolved = image.resolved(io.quayctl.registry.ImageReference.parse(reference));
+      ResolvedImage resolved = image.resolved(io.quayctl.api.ImageReference.parse(reference));
       JsonNode inspect =
           JSON.readTree(
               docker.docker("image", "inspect", "--format", "{{json .}}", reference).orThrow());
@@ -234,21 +235,10 @@ class AgentClusterIT {
     return p;
   }
 
+  /** A Ready linux/amd64 node whose agent is reached on the loopback address. */
   private static Node node(String name, Map<String, String> labels) {
-    return new NodeBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .addToLabels(labels)
-        .addToLabels("kubernetes.io/os", "linux")
-        .addToLabels("kubernetes.io/arch", "amd64")
-        .endMetadata()
-        .withNewSpec()
-        .endSpec()
-        .withNewStatus()
-        .addNewCondition()
-        .withType("Ready")
-        .withStatus("True")
-        .endCondition()
+    return new NodeBuilder(ClusterFixtures.node(name, labels))
+        .editStatus()
         .addNewAddress()
         .withType("InternalIP")
         .withAddress("127.0.0.1")

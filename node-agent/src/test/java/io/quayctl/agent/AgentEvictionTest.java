@@ -3,18 +3,17 @@ package io.quayctl.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.quayctl.api.Digest;
 import io.quayctl.api.v1alpha1.NodeImage;
 import io.quayctl.api.v1alpha1.NodeImageEntry;
 import io.quayctl.api.v1alpha1.NodeImagePhase;
-import io.quayctl.api.v1alpha1.NodeImageSpec;
+import io.quayctl.operator.testing.ClusterFixtures;
 import io.quayctl.operator.testing.MockApiServer;
-import io.quayctl.registry.Digest;
 import io.quayctl.store.FileBlobStore;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -25,12 +24,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +46,7 @@ class AgentEvictionTest {
   private KubernetesClient client;
   private FileBlobStore store;
   private final PrometheusRegistry registry = new PrometheusRegistry();
-  private final BlobPuller puller = new BlobPuller();
+  private final ScriptedPuller puller = new ScriptedPuller();
   private final List<Digest> stoppedSeeding = new CopyOnWriteArrayList<>();
   private Agent agent;
 
@@ -102,8 +98,8 @@ class AgentEvictionTest {
     b.getImagePull().setUid("uid-2");
     createNodeImage(a, b);
     agent.start();
-    BlobPuller.Job jobA = puller.await(EntryStates.idOf(a));
-    BlobPuller.Job jobB = puller.await(EntryStates.idOf(b));
+    ScriptedPuller.Job jobA = puller.await(EntryStates.idOf(a));
+    ScriptedPuller.Job jobB = puller.await(EntryStates.idOf(b));
     jobA.blobs = Set.of(configA.toString(), layerA.toString(), shared.toString());
     jobA.emit(new PullEvent.Done());
 
@@ -155,12 +151,7 @@ class AgentEvictionTest {
   }
 
   private void createNodeImage(NodeImageEntry... entries) {
-    NodeImage ni = new NodeImage();
-    ni.setMetadata(new ObjectMetaBuilder().withName(NODE).build());
-    NodeImageSpec spec = new NodeImageSpec();
-    spec.setImages(new ArrayList<>(List.of(entries)));
-    ni.setSpec(spec);
-    client.resource(ni).create();
+    client.resource(ClusterFixtures.nodeImage(NODE, entries)).create();
   }
 
   private void setEntries(NodeImageEntry... entries) {
@@ -172,68 +163,5 @@ class AgentEvictionTest {
               ni.getSpec().setImages(new ArrayList<>(List.of(entries)));
               return ni;
             });
-  }
-
-  /** A puller whose jobs hold the blobs the test gives them and report what the test says. */
-  static final class BlobPuller implements Puller {
-    final Map<JobId, Job> jobs = new ConcurrentHashMap<>();
-
-    static final class Job implements PullJob {
-      final Consumer<PullEvent> events;
-      volatile Set<String> blobs = Set.of();
-      volatile boolean stopped;
-
-      Job(Consumer<PullEvent> events) {
-        this.events = events;
-      }
-
-      void emit(PullEvent e) {
-        events.accept(e);
-      }
-
-      @Override
-      public Transfer transfer() {
-        return Transfer.NONE;
-      }
-
-      @Override
-      public Set<String> blobs() {
-        return blobs;
-      }
-
-      @Override
-      public void stop(Set<String> stillNeeded) {
-        stopped = true;
-      }
-    }
-
-    Job await(JobId id) {
-      return org.awaitility.Awaitility.await()
-          .atMost(WAIT)
-          .until(() -> jobs.get(id), j -> j != null);
-    }
-
-    @Override
-    public void start() {}
-
-    @Override
-    public PullJob start(JobId id, NodeImageEntry entry, Consumer<PullEvent> events) {
-      Job j = new Job(events);
-      jobs.put(id, j);
-      return j;
-    }
-
-    @Override
-    public SwarmSnapshot swarm() {
-      return SwarmSnapshot.NONE;
-    }
-
-    @Override
-    public boolean healthy() {
-      return true;
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -3,24 +3,19 @@ package io.quayctl.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.quayctl.api.v1alpha1.NodeImage;
 import io.quayctl.api.v1alpha1.NodeImageEntry;
 import io.quayctl.api.v1alpha1.NodeImageEntryStatus;
 import io.quayctl.api.v1alpha1.NodeImagePhase;
-import io.quayctl.api.v1alpha1.NodeImageSpec;
+import io.quayctl.operator.testing.ClusterFixtures;
 import io.quayctl.operator.testing.MockApiServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,12 +133,7 @@ class AgentStatusTest {
   }
 
   private void createNodeImage(NodeImageEntry... entries) {
-    NodeImage ni = new NodeImage();
-    ni.setMetadata(new ObjectMetaBuilder().withName(NODE).build());
-    NodeImageSpec spec = new NodeImageSpec();
-    spec.setImages(new ArrayList<>(List.of(entries)));
-    ni.setSpec(spec);
-    client.resource(ni).create();
+    client.resource(ClusterFixtures.nodeImage(NODE, entries)).create();
   }
 
   private void setEntries(NodeImageEntry... entries) {
@@ -169,68 +159,5 @@ class AgentStatusTest {
   private NodeImageEntryStatus awaitElement(
       String key, java.util.function.Predicate<NodeImageEntryStatus> test) {
     return await().atMost(WAIT).until(() -> element(key).filter(test).orElse(null), s -> s != null);
-  }
-
-  /** A puller whose jobs do nothing until the test makes them report. */
-  static final class ScriptedPuller implements Puller {
-    final Map<JobId, Job> jobs = new ConcurrentHashMap<>();
-
-    static final class Job implements PullJob {
-      final Consumer<PullEvent> events;
-      volatile Transfer transfer = Transfer.NONE;
-      volatile boolean stopped;
-
-      Job(Consumer<PullEvent> events) {
-        this.events = events;
-      }
-
-      void emit(PullEvent e) {
-        events.accept(e);
-      }
-
-      @Override
-      public Transfer transfer() {
-        return transfer;
-      }
-
-      @Override
-      public Set<String> blobs() {
-        return Set.of();
-      }
-
-      @Override
-      public void stop(Set<String> stillNeeded) {
-        stopped = true;
-      }
-    }
-
-    Job await(JobId id) {
-      return org.awaitility.Awaitility.await()
-          .atMost(WAIT)
-          .until(() -> jobs.get(id), j -> j != null);
-    }
-
-    @Override
-    public void start() {}
-
-    @Override
-    public PullJob start(JobId id, NodeImageEntry entry, Consumer<PullEvent> events) {
-      Job j = new Job(events);
-      jobs.put(id, j);
-      return j;
-    }
-
-    @Override
-    public SwarmSnapshot swarm() {
-      return SwarmSnapshot.NONE;
-    }
-
-    @Override
-    public boolean healthy() {
-      return true;
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -3,7 +3,7 @@ package io.quayctl.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quayctl.agent.EntryStatesTest.MutableClock;
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import io.quayctl.store.FileBlobStore;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;

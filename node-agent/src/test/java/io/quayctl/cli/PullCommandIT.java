@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quayctl.Quayctl;
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import io.quayctl.registry.MediaTypes;
 import io.quayctl.registry.Platform;
 import io.quayctl.store.FileBlobStore;

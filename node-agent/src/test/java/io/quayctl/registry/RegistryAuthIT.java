@@ -3,6 +3,7 @@ package io.quayctl.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quayctl.api.ImageReference;
 import io.quayctl.registry.RegistryException.Kind;
 import io.quayctl.store.FileBlobStore;
 import io.quayctl.testing.BlobStorageServer;

@@ -3,6 +3,8 @@ package io.quayctl.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quayctl.api.Digest;
+import io.quayctl.api.ImageReference;
 import io.quayctl.registry.RegistryException.Kind;
 import io.quayctl.store.DigestMismatchException;
 import io.quayctl.store.FileBlobStore;

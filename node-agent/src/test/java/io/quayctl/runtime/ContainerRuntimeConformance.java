@@ -3,7 +3,7 @@ package io.quayctl.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.quayctl.registry.ImageReference;
+import io.quayctl.api.ImageReference;
 import io.quayctl.registry.Platform;
 import io.quayctl.registry.ResolvedImage;
 import io.quayctl.store.FileBlobStore;

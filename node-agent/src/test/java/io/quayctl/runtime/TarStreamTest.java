@@ -3,8 +3,8 @@ package io.quayctl.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quayctl.api.Digest;
 import io.quayctl.registry.Descriptor;
-import io.quayctl.registry.Digest;
 import io.quayctl.registry.MediaTypes;
 import io.quayctl.store.FileBlobStore;
 import java.io.ByteArrayInputStream;

@@ -3,7 +3,7 @@ package io.quayctl.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import io.quayctl.store.StoredBlob.Kind;
 import java.nio.file.Path;
 import java.time.Duration;

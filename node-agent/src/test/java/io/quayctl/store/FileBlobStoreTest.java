@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import io.quayctl.store.StoredBlob.Kind;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;

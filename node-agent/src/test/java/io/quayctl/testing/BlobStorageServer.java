@@ -2,7 +2,7 @@ package io.quayctl.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

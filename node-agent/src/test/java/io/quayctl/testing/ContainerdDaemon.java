@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A real containerd with its own root, state, sockets and config (CRI plugin disabled: the tests
@@ -27,17 +28,25 @@ public final class ContainerdDaemon implements AutoCloseable {
 
   /** Starts containerd in a fresh temporary directory and waits until it answers. */
   public static ContainerdDaemon start() throws IOException {
-    return start(null);
+    return launch(null, Files.createTempDirectory("quayctl-containerd-"), null);
   }
 
   /**
-   * Starts containerd inside {@code host}'s network namespace only (null: here). Its sockets are
-   * files, so ctr reaches it from anywhere on the machine.
+   * Starts containerd inside {@code host}'s network namespace only, with its root, state and
+   * sockets under {@code dir} and its output in {@code log}; closing stops it and leaves both to
+   * the caller. Its sockets are files, so ctr reaches it from anywhere on the machine.
    */
-  public static ContainerdDaemon start(TestNetwork.Host host) throws IOException {
+  public static ContainerdDaemon start(TestNetwork.Host host, Path dir, Path log)
+      throws IOException {
+    return launch(Objects.requireNonNull(host, "host"), dir, Objects.requireNonNull(log, "log"));
+  }
+
+  /** {@code host} null: here; {@code log} null: in {@code dir}, which closing then deletes. */
+  private static ContainerdDaemon launch(TestNetwork.Host host, Path dir, Path log)
+      throws IOException {
     Path containerd = HostCommand.require("containerd", "containerd");
     Path ctr = HostCommand.require("ctr", "containerd");
-    Path dir = Files.createTempDirectory("quayctl-containerd-");
+    Files.createDirectories(dir);
     Path socket = dir.resolve("containerd.sock");
     Path config = dir.resolve("config.toml");
     Files.writeString(
@@ -59,11 +68,11 @@ public final class ContainerdDaemon implements AutoCloseable {
             ""),
         StandardCharsets.UTF_8);
     List<String> command = List.of(containerd.toString(), "--config", config.toString());
+    String name = host == null ? "containerd" : "containerd in " + host.name();
     DaemonProcess process =
-        DaemonProcess.start(
-            host == null ? "containerd" : "containerd in " + host.name(),
-            dir,
-            host == null ? command : host.command(command));
+        log == null
+            ? DaemonProcess.start(name, dir, command)
+            : DaemonProcess.startLoggingTo(name, log, host.command(command));
     try {
       ContainerdDaemon probe = new ContainerdDaemon(process, socket, ctr, null);
       process.awaitReady(probe::answers, Duration.ofSeconds(60));

@@ -1,6 +1,6 @@
 package io.quayctl.testing;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import io.quayctl.store.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;

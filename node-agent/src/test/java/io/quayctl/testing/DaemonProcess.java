@@ -2,7 +2,6 @@ package io.quayctl.testing;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,30 +11,43 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
-/** A daemon process started by a test, with its log file and private directory. */
+/** A daemon process started by a test, with its log file and, when it owns one, its directory. */
 final class DaemonProcess implements AutoCloseable {
   private final String name;
   private final Process process;
-  private final Path dir;
+  private final Path ownedDir;
   private final Path log;
 
-  private DaemonProcess(String name, Process process, Path dir, Path log) {
+  private DaemonProcess(String name, Process process, Path ownedDir, Path log) {
     this.name = name;
     this.process = process;
-    this.dir = dir;
+    this.ownedDir = ownedDir;
     this.log = log;
   }
 
-  /** Starts {@code command} with its output in {@code dir/daemon.log}. */
+  /**
+   * Starts {@code command} with its output in {@code dir/daemon.log}; closing deletes {@code dir}.
+   */
   static DaemonProcess start(String name, Path dir, List<String> command) throws IOException {
-    Path log = dir.resolve("daemon.log");
+    return start(name, command, dir.resolve("daemon.log"), dir);
+  }
+
+  /** Starts {@code command} with its output in {@code log}, which closing leaves in place. */
+  static DaemonProcess startLoggingTo(String name, Path log, List<String> command)
+      throws IOException {
+    return start(name, command, log, null);
+  }
+
+  private static DaemonProcess start(String name, List<String> command, Path log, Path ownedDir)
+      throws IOException {
+    Files.createDirectories(log.getParent());
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .start();
-    return new DaemonProcess(name, process, dir, log);
+    return new DaemonProcess(name, process, ownedDir, log);
   }
 
   /** Waits until {@code ready} holds, failing with the log's tail if the daemon dies or hangs. */
@@ -60,12 +72,7 @@ final class DaemonProcess implements AutoCloseable {
 
   /** The last lines of the daemon's log. */
   String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return LogFiles.tail(log, 30);
   }
 
   /** Stops the daemon: SIGTERM, SIGKILL after 20 s; then any child it left behind. */
@@ -94,6 +101,8 @@ final class DaemonProcess implements AutoCloseable {
   @Override
   public void close() {
     stop();
-    FileTrees.delete(dir);
+    if (ownedDir != null) {
+      FileTrees.delete(ownedDir);
+    }
   }
 }

@@ -1,8 +1,8 @@
 package io.quayctl.testing;
 
+import io.quayctl.api.Digest;
+import io.quayctl.api.ImageReference;
 import io.quayctl.registry.Descriptor;
-import io.quayctl.registry.Digest;
-import io.quayctl.registry.ImageReference;
 import io.quayctl.registry.Platform;
 import io.quayctl.registry.Registry;
 import io.quayctl.registry.ResolvedImage;

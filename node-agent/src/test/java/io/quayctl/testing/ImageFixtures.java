@@ -3,9 +3,9 @@ package io.quayctl.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quayctl.api.Digest;
+import io.quayctl.api.ImageReference;
 import io.quayctl.registry.Descriptor;
-import io.quayctl.registry.Digest;
-import io.quayctl.registry.ImageReference;
 import io.quayctl.registry.MediaTypes;
 import io.quayctl.registry.Platform;
 import io.quayctl.registry.ResolvedImage;
@@ -20,7 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -224,7 +223,8 @@ public final class ImageFixtures {
   // -------------------------------------------------------------------------------------------
   // Pushing to a real registry
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** The client {@link PushTarget#client()} defaults to. */
+  static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /**
    * Pushes the config, the layers (each distinct digest once) and the manifest under {@code tag}.
@@ -269,14 +269,28 @@ public final class ImageFixtures {
   public static Digest pushBlob(PushTarget registry, String repository, byte[] bytes)
       throws IOException {
     Digest digest = Digest.of(bytes);
+    pushBlob(registry, repository, digest, HttpRequest.BodyPublishers.ofByteArray(bytes));
+    return digest;
+  }
+
+  /**
+   * Uploads {@code content}, whose digest is {@code digest}, in one monolithic upload unless the
+   * repository has that blob already.
+   */
+  public static void pushBlob(
+      PushTarget registry, String repository, Digest digest, HttpRequest.BodyPublisher content)
+      throws IOException {
     String base = registry.url() + "/v2/" + repository;
-    if (send(registry, repository, request(base + "/blobs/" + digest).method("HEAD", noBody()))
+    if (send(
+                registry,
+                repository,
+                request(registry, base + "/blobs/" + digest).method("HEAD", noBody()))
             .statusCode()
         == 200) {
-      return digest;
+      return;
     }
     HttpResponse<String> started =
-        send(registry, repository, request(base + "/blobs/uploads/").POST(noBody()));
+        send(registry, repository, request(registry, base + "/blobs/uploads/").POST(noBody()));
     expect(started, 202, "starting an upload to " + repository);
     URI location = URI.create(base).resolve(started.headers().firstValue("Location").orElseThrow());
     String sep = location.toString().contains("?") ? "&" : "?";
@@ -284,11 +298,10 @@ public final class ImageFixtures {
         send(
             registry,
             repository,
-            request(location + sep + "digest=" + digest)
+            request(registry, location + sep + "digest=" + digest)
                 .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+                .PUT(content));
     expect(done, 201, "uploading " + digest + " to " + repository);
-    return digest;
   }
 
   /** {@code PUT /v2/<repository>/manifests/<reference>} with the manifest's media type. */
@@ -299,15 +312,15 @@ public final class ImageFixtures {
         send(
             registry,
             repository,
-            request(registry.url() + "/v2/" + repository + "/manifests/" + reference)
+            request(registry, registry.url() + "/v2/" + repository + "/manifests/" + reference)
                 .header("Content-Type", mediaType)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
     expect(response, 201, "pushing manifest " + reference + " to " + repository);
     return Digest.of(bytes);
   }
 
-  private static HttpRequest.Builder request(String uri) {
-    return HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30));
+  private static HttpRequest.Builder request(PushTarget registry, String uri) {
+    return HttpRequest.newBuilder(URI.create(uri)).timeout(registry.timeout());
   }
 
   private static HttpRequest.BodyPublisher noBody() {
@@ -321,7 +334,7 @@ public final class ImageFixtures {
       request.header("Authorization", auth);
     }
     try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return registry.client().send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException();

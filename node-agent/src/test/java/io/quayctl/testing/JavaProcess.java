@@ -109,11 +109,7 @@ public final class JavaProcess implements AutoCloseable {
 
   /** The last {@code n} lines of the log, headed by the process's name. */
   public String logTail(int n) {
-    List<String> lines = log().lines().toList();
-    return "--- "
-        + name
-        + " ---\n"
-        + String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    return "--- " + name + " ---\n" + LogFiles.tail(log, n);
   }
 
   /** SIGKILL, as an OOM kill or a node crash ends a process: no shutdown hook runs. */

@@ -1,5 +1,8 @@
 package io.quayctl.testing;
 
+import java.net.http.HttpClient;
+import java.time.Duration;
+
 /** A registry {@link ImageFixtures} can push to: its base URL and the credentials to push. */
 public interface PushTarget {
 
@@ -8,6 +11,16 @@ public interface PushTarget {
 
   /** The {@code Authorization} header value for pushing to {@code repository}, or null. */
   String pushAuthorization(String repository);
+
+  /** The client to push with; by default a shared one with the JVM's usual trust. */
+  default HttpClient client() {
+    return ImageFixtures.HTTP;
+  }
+
+  /** How long one push request may take. */
+  default Duration timeout() {
+    return Duration.ofSeconds(30);
+  }
 
   /** An anonymous registry at {@code url}. */
   static PushTarget anonymous(String url) {

@@ -1,7 +1,7 @@
 package io.quayctl.testing;
 
-import io.quayctl.registry.Digest;
-import io.quayctl.registry.ImageReference;
+import io.quayctl.api.Digest;
+import io.quayctl.api.ImageReference;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -37,7 +37,14 @@ public final class RegistryServer implements AutoCloseable, PushTarget {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** One served request. */
-  public record Access(String method, String path, int status, long bytes) {}
+  public record Access(String method, String path, int status, long bytes) {
+    /** Whether this was a GET of a blob answered with content (200 or 206). */
+    public boolean servedBlob() {
+      return method.equals("GET")
+          && path.contains("/blobs/sha256:")
+          && (status == 200 || status == 206);
+    }
+  }
 
   private final Path dir;
   private final Process process;
@@ -280,9 +287,8 @@ public final class RegistryServer implements AutoCloseable, PushTarget {
   /** The GETs of a blob that the registry answered with content (200 or 206). */
   public List<Access> blobGets(Digest digest) throws IOException {
     return accessLog().stream()
-        .filter(a -> a.method().equals("GET"))
+        .filter(Access::servedBlob)
         .filter(a -> a.path().endsWith("/blobs/" + digest))
-        .filter(a -> a.status() == 200 || a.status() == 206)
         .toList();
   }
 
@@ -315,12 +321,7 @@ public final class RegistryServer implements AutoCloseable, PushTarget {
 
   /** The registry's own log, for failure messages. */
   public String log() {
-    try {
-      List<String> lines = Files.readAllLines(dir.resolve("registry.log"));
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return LogFiles.tail(dir.resolve("registry.log"), 20);
   }
 
   @Override

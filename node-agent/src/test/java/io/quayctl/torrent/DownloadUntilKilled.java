@@ -1,6 +1,6 @@
 package io.quayctl.torrent;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import io.quayctl.store.FileBlobStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

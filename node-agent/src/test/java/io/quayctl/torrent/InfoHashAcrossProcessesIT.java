@@ -2,7 +2,7 @@ package io.quayctl.torrent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.quayctl.torrent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.quayctl.registry.ImageReference;
+import io.quayctl.api.ImageReference;
 import io.quayctl.store.BlobStore;
 import io.quayctl.store.FileBlobStore;
 import io.quayctl.testing.FileBackedRegistry;

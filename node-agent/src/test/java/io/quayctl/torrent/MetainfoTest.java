@@ -3,7 +3,7 @@ package io.quayctl.torrent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import io.quayctl.store.DigestMismatchException;
 import io.quayctl.tracker.Bencode;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.quayctl.torrent;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import java.nio.file.Path;
 
 /**

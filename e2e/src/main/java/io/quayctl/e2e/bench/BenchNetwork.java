@@ -1,6 +1,7 @@
 package io.quayctl.e2e.bench;
 
 import io.quayctl.e2e.Cluster;
+import io.quayctl.e2e.HostNet;
 import io.quayctl.e2e.NodeHost;
 import io.quayctl.e2e.RegistryHost;
 import io.quayctl.testing.HostCommand;
@@ -31,25 +32,7 @@ public final class BenchNetwork {
    */
   public static void shape(TestNetwork.Host host, Rate rate) throws IOException {
     long burst = Math.max(64 * 1024, (long) (rate.bytesPerSecond() / 100));
-    HostCommand.run(
-            TIMEOUT,
-            List.of(
-                "tc",
-                "-n",
-                host.namespace(),
-                "qdisc",
-                "replace",
-                "dev",
-                "eth0",
-                "root",
-                "tbf",
-                "rate",
-                rate.tc(),
-                "burst",
-                Long.toString(burst),
-                "latency",
-                "100ms"))
-        .orThrow();
+    HostNet.shapeEgress(host, rate.tc(), Long.toString(burst), "100ms");
   }
 
   /** {@code tc qdisc show dev eth0} in {@code host}, for the record. */

@@ -7,11 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -107,10 +105,7 @@ final class DirectPulls {
         throw new java.io.InterruptedIOException();
       }
     }
-    Set<String> digests = new HashSet<>();
-    image.layers().forEach(l -> digests.add(l.digest()));
-    digests.add(image.config().digest());
-    Map<String, Long> served = meter.registryBytesByClient(digests);
+    Map<String, Long> served = meter.registryBytesByClient(image.blobDigests());
     List<HostResult> hosts = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     double all = 0;

@@ -1,6 +1,7 @@
 package io.quayctl.e2e.bench;
 
 import io.quayctl.e2e.Cluster;
+import io.quayctl.e2e.HostNet;
 import io.quayctl.e2e.NodeHost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,14 +26,14 @@ final class PhaseMeter {
   /** A node's readings at the start. */
   record NodeStart(
       NodeHost node,
-      Probes.Link link,
+      HostNet.Counters link,
       Optional<Probes.Proc> agent,
       Map<Long, Probes.ThreadCpu> agentThreads,
       Optional<Probes.Proc> containerd) {}
 
   private final Cluster cluster;
   private final Map<String, NodeStart> nodes = new HashMap<>();
-  private final Probes.Link registry;
+  private final HostNet.Counters registry;
   private final Probes.MachineCpu cpu;
   private final Probes.Disk disk;
   private final double load;
@@ -49,12 +50,12 @@ final class PhaseMeter {
           node.name(),
           new NodeStart(
               node,
-              Probes.link(node.host()),
+              HostNet.counters(node.host()),
               agent,
               agent.map(a -> Probes.threads(a.pid())).orElse(Map.of()),
               Probes.pidIn(node.host(), "containerd").flatMap(Probes::proc)));
     }
-    this.registry = Probes.link(cluster.registry().host());
+    this.registry = HostNet.counters(cluster.registry().host());
     this.cpu = Probes.machineCpu();
     this.disk = Probes.disk();
     this.load = Probes.loadAverage();
@@ -85,7 +86,7 @@ final class PhaseMeter {
 
   /** What one node's link, agent and containerd did since the start. */
   record NodeDelta(
-      Probes.Link link,
+      HostNet.Counters link,
       Optional<Probes.Proc> agent,
       Map<String, Double> agentThreads,
       Optional<Probes.Proc> containerd) {}
@@ -93,7 +94,7 @@ final class PhaseMeter {
   /** Readings of one node since the start. */
   NodeDelta node(NodeHost node) throws IOException {
     NodeStart s = nodes.get(node.name());
-    Probes.Link link = Probes.link(node.host()).since(s.link());
+    HostNet.Counters link = HostNet.counters(node.host()).since(s.link());
     Optional<Probes.Proc> agent =
         s.agent().flatMap(a -> Probes.proc(a.pid()).map(now -> now.since(a)));
     Optional<Probes.Proc> containerd =
@@ -147,7 +148,7 @@ final class PhaseMeter {
     double bench =
         Probes.proc(ProcessHandle.current().pid()).map(Probes.Proc::cpuSeconds).orElse(0.0)
             - benchCpu;
-    Probes.Link reg = Probes.link(cluster.registry().host()).since(registry);
+    HostNet.Counters reg = HostNet.counters(cluster.registry().host()).since(registry);
     return new PhaseResult(
         mode.label(),
         cluster.workers().size(),

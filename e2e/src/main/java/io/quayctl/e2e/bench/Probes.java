@@ -87,32 +87,6 @@ public final class Probes {
     return new Disk(read, written);
   }
 
-  /** A link's counters. */
-  public record Link(long txBytes, long txPackets, long rxBytes, long rxPackets) {
-    public Link since(Link earlier) {
-      return new Link(
-          txBytes - earlier.txBytes,
-          txPackets - earlier.txPackets,
-          rxBytes - earlier.rxBytes,
-          rxPackets - earlier.rxPackets);
-    }
-  }
-
-  /** The counters of {@code eth0} in {@code host} ({@code ip -s -j link}). */
-  public static Link link(TestNetwork.Host host) throws IOException {
-    String out =
-        HostCommand.run(
-                Duration.ofSeconds(10),
-                List.of("ip", "-n", host.namespace(), "-s", "-j", "link", "show", "eth0"))
-            .orThrow();
-    JsonNode stats = JSON.readTree(out).get(0).get("stats64");
-    return new Link(
-        stats.get("tx").get("bytes").asLong(),
-        stats.get("tx").get("packets").asLong(),
-        stats.get("rx").get("bytes").asLong(),
-        stats.get("rx").get("packets").asLong());
-  }
-
   /**
    * Bytes the bridge sent out of its ports ({@code v*} in the switch namespace next to {@code
    * host}'s): everything delivered to the hosts on the bridge.

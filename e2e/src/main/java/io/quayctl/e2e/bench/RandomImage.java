@@ -13,8 +13,10 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -147,6 +149,14 @@ public final class RandomImage {
   /** The config blob. */
   public Blob config() {
     return config;
+  }
+
+  /** The digests of the config and every layer: what a pull fetches from the registry. */
+  public Set<String> blobDigests() {
+    Set<String> digests = new HashSet<>();
+    layers.forEach(l -> digests.add(l.digest()));
+    digests.add(config.digest());
+    return digests;
   }
 
   /** The manifest's bytes. */

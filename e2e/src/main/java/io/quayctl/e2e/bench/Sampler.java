@@ -1,5 +1,6 @@
 package io.quayctl.e2e.bench;
 
+import io.quayctl.e2e.HostNet;
 import io.quayctl.testing.TestNetwork;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ public final class Sampler implements AutoCloseable {
   private void run() {
     try {
       Probes.MachineCpu cpu = Probes.machineCpu();
-      Probes.Link link = Probes.link(registry);
+      HostNet.Counters link = HostNet.counters(registry);
       Probes.Disk disk = Probes.disk();
       long bridge = Probes.bridgeDelivered(registry);
       long last = System.nanoTime();
@@ -59,7 +60,7 @@ public final class Sampler implements AutoCloseable {
         Thread.sleep(1000);
         long now = System.nanoTime();
         Probes.MachineCpu c = Probes.machineCpu();
-        Probes.Link l = Probes.link(registry);
+        HostNet.Counters l = HostNet.counters(registry);
         Probes.Disk d = Probes.disk();
         long b = Probes.bridgeDelivered(registry);
         double dt = (now - last) / 1e9;

@@ -13,11 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The system under test: one ImagePull for every node; the operator resolves it through the
@@ -75,10 +73,7 @@ final class SwarmPulls {
       }
     }
     Map<String, Optional<NodeImageEntryStatus>> last = statuses(cluster, key);
-    Set<String> digests = new HashSet<>();
-    image.layers().forEach(l -> digests.add(l.digest()));
-    digests.add(image.config().digest());
-    Map<String, Long> served = meter.registryBytesByClient(digests);
+    Map<String, Long> served = meter.registryBytesByClient(image.blobDigests());
     List<HostResult> hosts = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     double all = 0;

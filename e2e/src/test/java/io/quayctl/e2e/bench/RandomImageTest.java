@@ -39,6 +39,10 @@ class RandomImageTest {
       }
     }
     assertThat(content).isEqualTo(3 * 1024 * 1024 + 5);
+    assertThat(image.blobDigests())
+        .hasSize(4)
+        .contains(image.config().digest())
+        .containsAll(image.layers().stream().map(RandomImage.Blob::digest).toList());
   }
 
   @Test

@@ -2,8 +2,8 @@ package io.quayctl.runtime.containerd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quayctl.registry.Digest;
-import io.quayctl.registry.ImageReference;
+import io.quayctl.api.Digest;
+import io.quayctl.api.ImageReference;
 import io.quayctl.registry.MediaTypes;
 import io.quayctl.registry.Platform;
 import io.quayctl.registry.ResolvedImage;

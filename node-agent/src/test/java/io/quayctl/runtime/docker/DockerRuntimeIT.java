@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quayctl.registry.ImageReference;
+import io.quayctl.api.ImageReference;
 import io.quayctl.registry.ResolvedImage;
 import io.quayctl.runtime.ContainerRuntime;
 import io.quayctl.runtime.ContainerRuntimeConformance;

@@ -2,7 +2,7 @@ package io.quayctl.runtime.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quayctl.registry.ImageReference;
+import io.quayctl.api.ImageReference;
 import io.quayctl.registry.Platform;
 import io.quayctl.registry.ResolvedImage;
 import io.quayctl.runtime.ImageConfig;

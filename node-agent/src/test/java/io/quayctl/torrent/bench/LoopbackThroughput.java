@@ -1,6 +1,6 @@
 package io.quayctl.torrent.bench;
 
-import io.quayctl.registry.Digest;
+import io.quayctl.api.Digest;
 import io.quayctl.store.BlobStore;
 import io.quayctl.store.FileBlobStore;
 import io.quayctl.torrent.DownloadRequest;

@@ -2,6 +2,7 @@ package io.quayctl.operator.planning;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
+import io.quayctl.api.ImageReference;
 import io.quayctl.api.v1alpha1.ImagePull;
 import io.quayctl.api.v1alpha1.ImagePullRef;
 import io.quayctl.api.v1alpha1.ImagePullSpec;
@@ -208,12 +209,9 @@ public final class NodePlanner {
 
   private static Optional<Problem> validate(ImagePullSpec spec, PlanDefaults defaults) {
     try {
-      ImageReference.validate(spec.getImage());
+      ImageReference.parse(spec.getImage());
     } catch (IllegalArgumentException e) {
-      return Optional.of(
-          new Problem(
-              "InvalidImage",
-              "invalid image reference \"" + spec.getImage() + "\": " + e.getMessage()));
+      return Optional.of(new Problem("InvalidImage", e.getMessage()));
     }
     try {
       Parallelism.limit(parallelism(spec, defaults), 1);

@@ -231,7 +231,11 @@ class NodePlannerTest {
     pull.getSpec().setImage("Team/App");
     Plan plan = plan();
     assertThat(plan.problem())
-        .hasValueSatisfying(p -> assertThat(p.reason()).isEqualTo("InvalidImage"));
+        .hasValueSatisfying(
+            p -> {
+              assertThat(p.reason()).isEqualTo("InvalidImage");
+              assertThat(p.message()).contains("\"Team/App\"", "uppercase letters in \"Team\"");
+            });
     assertThat(plan.entries()).isEmpty();
   }
 

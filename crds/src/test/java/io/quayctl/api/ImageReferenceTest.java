@@ -1,4 +1,4 @@
-package io.quayctl.registry;
+package io.quayctl.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,6 +22,7 @@ class ImageReferenceTest {
     "a.b/c,                     a.b,             c,            latest, a.b/c:latest",
     "user/repo:1.0-rc_1,        docker.io,       user/repo,    1.0-rc_1, docker.io/user/repo:1.0-rc_1",
     "[::1]:5000/x:v1,           [::1]:5000,      x,            v1,     [::1]:5000/x:v1",
+    "ghcr.io/org/my__app-x:v1.0_rc, ghcr.io,     org/my__app-x, v1.0_rc, ghcr.io/org/my__app-x:v1.0_rc",
   })
   void normalises(String text, String registry, String repository, String tag, String full) {
     ImageReference ref = ImageReference.parse(text);
@@ -82,6 +83,8 @@ class ImageReferenceTest {
         "a/b_-c                   | invalid path component \"b_-c\"",
         ":tag                     | no repository",
         "my_reg.io/x              | bad registry host \"my_reg.io\"",
+        "bad_host.example.com:99x/app | bad registry host",
+        "registry.example.com/    | an empty path component",
       })
   void rejectsNamingTheProblem(String text, String problem) {
     assertThatThrownBy(() -> ImageReference.parse(text))

@@ -1,4 +1,4 @@
-package io.quayctl.registry;
+package io.quayctl.api;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /**
  * A normalised image reference, as the Docker CLI understands one: {@code bash} is {@code
  * docker.io/library/bash:latest}; the first path component names a registry host only if it
- * contains {@code .} or {@code :}, or is {@code localhost}.
+ * contains {@code .} or {@code :}, or is {@code localhost}. The operator checks {@code
+ * ImagePull.spec.image} with it and the agents pull by it, so both accept the same references.
  */
 public final class ImageReference {
   public static final String DOCKER_HUB = "docker.io";
@@ -107,7 +108,9 @@ public final class ImageReference {
                 ? "an empty path component"
                 : !component.equals(component.toLowerCase(java.util.Locale.ROOT))
                     ? "uppercase letters in \"" + component + "\" (repository names are lowercase)"
-                    : "invalid path component \"" + component + "\"";
+                    : "invalid path component \""
+                        + component
+                        + "\" (lowercase letters and digits separated by . _ __ or -)";
         throw new IllegalArgumentException(
             "invalid image reference \"" + text + "\": repository has " + why);
       }

@@ -1,4 +1,4 @@
-package io.quayctl.registry;
+package io.quayctl.api;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
