@@ -77,21 +77,27 @@ final class PullCommand implements Callable<Integer> {
                     + options.dataDir()
                     + "; run the same command to resume")) {
       ResolvedImage resolved = Transfers.resolve(setup, reference, options, out);
-      Transfers.fetchWithProgress(setup.distributor, resolved, options, out);
+      // Already in the runtime: nothing to fetch, unless its blobs are wanted for seeding.
+      boolean fetch = !seedAfter.isZero() || !runtime.isPresent(resolved);
+      if (fetch) {
+        Transfers.fetchWithProgress(setup.distributor, resolved, options, out);
+      }
       ImageDistributor.Totals totals = setup.distributor.totals(resolved);
       Map<String, Long> byPeer = setup.distributor.fromPeersByAddress(resolved);
-      out.println(
-          "Verified "
-              + ImageDistributor.blobs(resolved).size()
-              + " blobs ("
-              + ProgressDisplay.bytes(resolved.totalBytes())
-              + "; from peers "
-              + ProgressDisplay.bytes(totals.fromPeers())
-              + ", from registry "
-              + ProgressDisplay.bytes(totals.fromRegistry())
-              + ")");
-      if (totals.fromPeers() > 0) {
-        out.println("From peers: " + perPeer(byPeer, totals.fromPeers()));
+      if (fetch) {
+        out.println(
+            "Verified "
+                + ImageDistributor.blobs(resolved).size()
+                + " blobs ("
+                + ProgressDisplay.bytes(resolved.totalBytes())
+                + "; from peers "
+                + ProgressDisplay.bytes(totals.fromPeers())
+                + ", from registry "
+                + ProgressDisplay.bytes(totals.fromRegistry())
+                + ")");
+        if (totals.fromPeers() > 0) {
+          out.println("From peers: " + perPeer(byPeer, totals.fromPeers()));
+        }
       }
       ImportResult result = runtime.importImage(resolved, setup.store);
       out.println(

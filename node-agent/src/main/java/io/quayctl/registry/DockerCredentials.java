@@ -24,6 +24,8 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Credentials kept the way the Docker CLI keeps them: the {@code auths} of a {@code config.json}
@@ -36,6 +38,8 @@ import java.util.regex.Pattern;
  * https://index.docker.io/v1/}.
  */
 public final class DockerCredentials implements CredentialProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(DockerCredentials.class);
+
   /** The key under which the Docker CLI stores Docker Hub credentials. */
   public static final String DOCKER_HUB_KEY = "https://index.docker.io/v1/";
 
@@ -246,6 +250,10 @@ public final class DockerCredentials implements CredentialProvider {
     byte[] err;
     try (OutputStream stdin = process.getOutputStream()) {
       stdin.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      // A helper may exit without reading its input (a broken pipe): its exit code and output
+      // below say why, which is what the user needs to see.
+      LOG.debug("{} did not read the server URL: {}", program, e.getMessage());
     }
     try (InputStream stdout = process.getInputStream();
         InputStream stderr = process.getErrorStream()) {

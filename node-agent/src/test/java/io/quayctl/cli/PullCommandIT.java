@@ -122,9 +122,18 @@ class PullCommandIT {
         .containsExactlyElementsOf(
             arm64.layers().stream().map(l -> l.diffId().toString()).toList());
 
-    Run again = quayctl(pullArgs(ref, data, "--platform", "linux/arm64/v8").toArray(String[]::new));
+    // Again, from an empty data directory: the image is in Docker, so no blob is fetched.
+    Run again =
+        quayctl(
+            pullArgs(ref, data.resolve("empty"), "--platform", "linux/arm64/v8")
+                .toArray(String[]::new));
     assertThat(again.exit()).isEqualTo(0);
-    assertThat(again.out()).contains("is already in docker");
+    assertThat(again.out()).contains("is already in docker").doesNotContain("Verified");
+    List<Digest> blobs = new ArrayList<>(List.of(arm64.configDigest()));
+    arm64.layers().forEach(l -> blobs.add(l.digest()));
+    for (Digest blob : blobs) {
+      assertThat(registry.blobGets(blob)).as("GETs of %s over both pulls", blob).hasSize(1);
+    }
   }
 
   @Test
