@@ -128,7 +128,7 @@ final class PullCommand implements Callable<Integer> {
         writeStats(resolved, runtime.name(), result, seconds, totals, byPeer);
       }
       if (!seedAfter.isZero() && setup.engine != null) {
-        guard.stoppingIsNormal("quayctl: stopped seeding " + reference);
+        guard.stoppingIsNormal(Transfers.stoppedSeeding(setup.distributor, resolved));
         out.println("Seeding for " + seedAfter.toString().substring(2).toLowerCase() + "...");
         Transfers.seedFor(setup.distributor, resolved, seedAfter, options, out);
       }

@@ -70,7 +70,7 @@ final class SeedCommand implements Callable<Integer> {
       out.println("Peers connect to port " + setup.engine.listenPort());
       ResolvedImage resolved = Transfers.resolve(setup, reference, options, out);
       Transfers.fetchWithProgress(setup.distributor, resolved, options, out);
-      guard.stoppingIsNormal("quayctl: stopped seeding " + reference);
+      guard.stoppingIsNormal(Transfers.stoppedSeeding(setup.distributor, resolved));
       out.println(
           duration.isZero()
               ? "Seeding " + reference + " until interrupted (Ctrl-C stops)"

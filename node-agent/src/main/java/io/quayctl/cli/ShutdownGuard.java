@@ -1,6 +1,7 @@
 package io.quayctl.cli;
 
 import java.io.PrintStream;
+import java.util.function.Supplier;
 
 /**
  * Stops a transfer cleanly when the process is asked to stop (SIGTERM, SIGINT): closes the torrent
@@ -12,7 +13,7 @@ final class ShutdownGuard implements AutoCloseable {
   private static volatile boolean stopping;
 
   private final Thread hook;
-  private volatile String stopMessage;
+  private volatile Supplier<String> stopMessage;
   private volatile boolean done;
 
   private ShutdownGuard(TorrentSetup setup, PrintStream err, String interruptedMessage) {
@@ -24,7 +25,14 @@ final class ShutdownGuard implements AutoCloseable {
                 return;
               }
               stopping = true;
-              String seeding = stopMessage;
+              String seeding = null;
+              if (stopMessage != null) {
+                try {
+                  seeding = stopMessage.get();
+                } catch (RuntimeException e) {
+                  seeding = "quayctl: stopped seeding";
+                }
+              }
               setup.close();
               err.println(seeding != null ? seeding : "quayctl: " + interruptedMessage);
               err.flush();
@@ -45,7 +53,7 @@ final class ShutdownGuard implements AutoCloseable {
   }
 
   /** From now on a stop request is the normal end (seeding): exit 0 with {@code message}. */
-  void stoppingIsNormal(String message) {
+  void stoppingIsNormal(Supplier<String> message) {
     this.stopMessage = message;
   }
 

@@ -11,9 +11,12 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** The steps {@code pull} and {@code seed} share: resolve, fetch with progress, seed. */
 final class Transfers {
+  private static final Duration SEED_REPORT_INTERVAL = Duration.ofMinutes(1);
+
   private Transfers() {}
 
   static ResolvedImage resolve(
@@ -53,16 +56,51 @@ final class Transfers {
       TorrentOptions options,
       PrintStream out)
       throws IOException {
+    boolean tty = System.console() != null && !options.debug;
+    long end = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
     try (Reporter reporter = new Reporter(distributor, image, options, out, true)) {
-      if (duration.isZero()) {
-        Thread.sleep(Long.MAX_VALUE);
-      } else {
-        Thread.sleep(duration.toMillis());
+      // Without a terminal's live bars, a line each minute in which peers took something.
+      long reported = distributor.seeding(image).uploaded();
+      while (true) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        TimeUnit.NANOSECONDS.sleep(Math.min(left, SEED_REPORT_INTERVAL.toNanos()));
+        ImageDistributor.Seeding now = distributor.seeding(image);
+        if (!tty && now.uploaded() > reported) {
+          out.println(
+              "Seeding: "
+                  + ProgressDisplay.bytes(now.uploaded())
+                  + " uploaded so far, "
+                  + now.peers()
+                  + (now.peers() == 1 ? " peer" : " peers")
+                  + " connected");
+          reported = now.uploaded();
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted");
     }
+    out.println(
+        "Seeded "
+            + image.reference()
+            + " for "
+            + duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+            + ": "
+            + ProgressDisplay.bytes(distributor.seeding(image).uploaded())
+            + " uploaded to peers");
+  }
+
+  /** What a seeder says when a signal stops it: what it gave its peers. */
+  static Supplier<String> stoppedSeeding(ImageDistributor distributor, ResolvedImage image) {
+    return () ->
+        "quayctl: stopped seeding "
+            + image.reference()
+            + " ("
+            + ProgressDisplay.bytes(distributor.seeding(image).uploaded())
+            + " uploaded to peers)";
   }
 
   /**

@@ -28,9 +28,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -578,6 +580,33 @@ public final class ImageDistributor implements AutoCloseable {
     }
     return new Totals(peers, reg);
   }
+
+  /** Bytes of the image's blobs this host has uploaded to peers, and how many peers it serves. */
+  public Seeding seeding(ResolvedImage image) {
+    long uploaded = 0;
+    Set<String> peers = new HashSet<>();
+    for (Descriptor blob : blobs(image)) {
+      Optional<TransferStats> stats = sample(blob.digest());
+      if (stats.isEmpty()) {
+        stats = Optional.ofNullable(lastStats.get(blob.digest()));
+      }
+      if (stats.isPresent()) {
+        uploaded += stats.get().uploaded();
+        stats.get().peers().stream()
+            .filter(p -> !p.webSeed())
+            .forEach(p -> peers.add(addressOf(p.endpoint())));
+      }
+    }
+    return new Seeding(uploaded, peers.size());
+  }
+
+  /**
+   * What a seeder has done.
+   *
+   * @param uploaded payload bytes sent to peers
+   * @param peers hosts connected now
+   */
+  public record Seeding(long uploaded, int peers) {}
 
   /**
    * Byte totals by source.

@@ -133,6 +133,10 @@ class PullIntoContainerdIT {
       seeder.waitFor(20, TimeUnit.SECONDS);
       seeder.destroyForcibly();
     }
+    assertThat(Files.readString(seedLog))
+        .as("the seeder's last word, after SIGTERM")
+        .containsPattern("stopped seeding " + java.util.regex.Pattern.quote(ref) + " \\([1-9]")
+        .contains("uploaded to peers)");
     for (ImageFixtures.Layer layer : image.layers()) {
       assertThat(registry.blobGets(layer.digest()))
           .as("registry GETs of " + layer.digest())
