@@ -341,6 +341,12 @@ public final class ClusterDemo {
         ProgressView.bytes(served),
         image.image().layers().size() + 1,
         ProgressView.bytes(image.layerBytes() + image.image().config().length));
+    Digest config = image.image().configDigest();
+    out.printf(
+        "  %s  %s  served %d time(s)  (config)%n",
+        config,
+        ProgressView.bytes(image.image().config().length),
+        gets.stream().filter(a -> a.path().endsWith("/blobs/" + config)).count());
     for (ImageFixtures.Layer layer : image.image().layers()) {
       Digest d = layer.digest();
       long n = gets.stream().filter(a -> a.path().endsWith("/blobs/" + d)).count();

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,11 +49,15 @@ import org.libtorrent4j.alerts.FastresumeRejectedAlert;
 import org.libtorrent4j.alerts.FileErrorAlert;
 import org.libtorrent4j.alerts.HashFailedAlert;
 import org.libtorrent4j.alerts.PeerBanAlert;
+import org.libtorrent4j.alerts.PeerConnectAlert;
+import org.libtorrent4j.alerts.PeerDisconnectedAlert;
 import org.libtorrent4j.alerts.SaveResumeDataAlert;
 import org.libtorrent4j.alerts.SaveResumeDataFailedAlert;
 import org.libtorrent4j.alerts.TorrentAlert;
 import org.libtorrent4j.alerts.TorrentErrorAlert;
 import org.libtorrent4j.alerts.TorrentRemovedAlert;
+import org.libtorrent4j.alerts.TrackerErrorAlert;
+import org.libtorrent4j.alerts.TrackerReplyAlert;
 import org.libtorrent4j.swig.add_torrent_params;
 import org.libtorrent4j.swig.address;
 import org.libtorrent4j.swig.error_code;
@@ -133,6 +138,16 @@ public final class LibtorrentEngine implements TorrentEngine {
       implements Event {}
 
   private record Verified(InfoHash infoHash, Path blob, IOException error) implements Event {}
+
+  private record TrackerFailed(InfoHash infoHash, String tracker, String message, int timesInRow)
+      implements Event {}
+
+  private record TrackerReplied(InfoHash infoHash, String tracker, int peers) implements Event {}
+
+  private record PeerConnected(InfoHash infoHash, String endpoint) implements Event {}
+
+  private record PeerDisconnected(InfoHash infoHash, String endpoint, String reason)
+      implements Event {}
 
   /** One blob the engine works on. */
   private static final class Transfer {
@@ -230,9 +245,25 @@ public final class LibtorrentEngine implements TorrentEngine {
     loop.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
   }
 
-  /** The alerts the engine acts on (libtorrent4j's alert types need the native library). */
+  /**
+   * The alerts the engine acts on (libtorrent4j's alert types need the native library); with {@code
+   * peers}, also each peer's connection and disconnection, for debug logs.
+   */
+  private static int[] alertTypes(boolean peers) {
+    int[] always = alertTypes();
+    if (!peers) {
+      return always;
+    }
+    int[] all = Arrays.copyOf(always, always.length + 2);
+    all[always.length] = AlertType.PEER_CONNECT.swig();
+    all[always.length + 1] = AlertType.PEER_DISCONNECTED.swig();
+    return all;
+  }
+
   private static int[] alertTypes() {
     return new int[] {
+      AlertType.TRACKER_ERROR.swig(),
+      AlertType.TRACKER_REPLY.swig(),
       AlertType.TORRENT_FINISHED.swig(),
       AlertType.TORRENT_REMOVED.swig(),
       AlertType.TORRENT_ERROR.swig(),
@@ -289,7 +320,7 @@ public final class LibtorrentEngine implements TorrentEngine {
     // then dies at random (exit 139). Never run without posix disk I/O.
     params.setPosixDiskIO();
     SessionManager s = new SessionManager(false);
-    int[] types = alertTypes();
+    int[] types = alertTypes(log.isDebugEnabled());
     s.addListener(
         new AlertListener() {
           @Override
@@ -389,6 +420,26 @@ public final class LibtorrentEngine implements TorrentEngine {
     if (alert instanceof FastresumeRejectedAlert a) {
       return new ResumeRejected(ih, a.message());
     }
+    if (alert instanceof TrackerErrorAlert a) {
+      String why = a.errorMessage();
+      if (why == null || why.isBlank()) {
+        why = a.error().getMessage();
+      }
+      return new TrackerFailed(ih, a.trackerUrl(), why, a.timesInRow());
+    }
+    if (alert instanceof TrackerReplyAlert a) {
+      return new TrackerReplied(ih, a.trackerUrl(), a.numPeers());
+    }
+    if (alert instanceof PeerConnectAlert a) {
+      return new PeerConnected(
+          ih, endpointKey(a.endpoint().address().toString(), a.endpoint().port()));
+    }
+    if (alert instanceof PeerDisconnectedAlert a) {
+      return new PeerDisconnected(
+          ih,
+          endpointKey(a.endpoint().address().toString(), a.endpoint().port()),
+          a.error().getMessage());
+    }
     return switch (alert.type()) {
       case TORRENT_FINISHED -> new Finished(ih);
       default -> null;
@@ -449,6 +500,29 @@ public final class LibtorrentEngine implements TorrentEngine {
           log.warn(
               "{}: banned peer {} for sending corrupt data", t.metainfo.digest(), b.endpoint());
         }
+      } else if (e instanceof TrackerFailed f) {
+        // libtorrent keeps announcing; say so once per run of failures, not at every retry.
+        if (f.timesInRow() <= 1) {
+          log.warn(
+              "{}: tracker {} failed: {} (retrying)",
+              t.metainfo.digest(),
+              f.tracker(),
+              f.message());
+        } else {
+          log.debug(
+              "{}: tracker {} failed {} times in a row: {}",
+              t.metainfo.digest(),
+              f.tracker(),
+              f.timesInRow(),
+              f.message());
+        }
+      } else if (e instanceof TrackerReplied r) {
+        log.debug(
+            "{}: tracker {} answered with {} peers", t.metainfo.digest(), r.tracker(), r.peers());
+      } else if (e instanceof PeerConnected c) {
+        log.debug("{}: connected to peer {}", t.metainfo.digest(), c.endpoint());
+      } else if (e instanceof PeerDisconnected d) {
+        log.debug("{}: peer {} disconnected: {}", t.metainfo.digest(), d.endpoint(), d.reason());
       } else if (e instanceof ResumeRejected r) {
         log.info(
             "{}: fast-resume data rejected ({}), rechecking", t.metainfo.digest(), r.message());
