@@ -2,6 +2,7 @@ package io.quayctl;
 
 import io.quayctl.cli.Errors;
 import io.quayctl.cli.QuayctlCommand;
+import io.quayctl.cli.UsageErrors;
 import java.util.Arrays;
 import picocli.CommandLine;
 
@@ -23,6 +24,7 @@ public final class Quayctl {
   public static int run(boolean debug, String... args) {
     CommandLine cli = new CommandLine(new QuayctlCommand());
     cli.setExecutionExceptionHandler(new Errors(debug));
+    cli.setParameterExceptionHandler(new UsageErrors());
     cli.setUsageHelpAutoWidth(true);
     return cli.execute(args);
   }
