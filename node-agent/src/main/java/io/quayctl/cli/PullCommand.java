@@ -60,6 +60,7 @@ final class PullCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    options.validate(System.getenv());
     PrintStream out = System.out;
     long started = System.nanoTime();
     ImageReference reference = ImageReference.parse(image);

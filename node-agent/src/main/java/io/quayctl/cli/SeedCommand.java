@@ -4,6 +4,7 @@ import io.quayctl.registry.ImageReference;
 import io.quayctl.registry.ResolvedImage;
 import io.quayctl.tracker.TrackerServer;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,13 +46,17 @@ final class SeedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    options.validate(System.getenv());
+    InetSocketAddress trackerAddress =
+        serveTracker == null ? null : TrackerCommand.address(serveTracker, "--serve-tracker");
     PrintStream out = System.out;
     ImageReference reference = ImageReference.parse(image);
     if (squashed) {
       throw new UnsupportedOperationException(
           "--squashed is not supported yet: squashed images arrive with a later release");
     }
-    TrackerServer tracker = serveTracker == null ? null : TrackerCommand.start(serveTracker);
+    TrackerServer tracker =
+        trackerAddress == null ? null : TrackerCommand.start(trackerAddress, "--serve-tracker");
     try (TorrentSetup setup = TorrentSetup.open(options, reference, tracker);
         ShutdownGuard guard =
             ShutdownGuard.install(

@@ -57,20 +57,12 @@ final class TorrentSetup implements AutoCloseable {
     this.trackers = trackers;
   }
 
-  /** Wires everything for {@code reference}; {@code embedded} is a tracker this process serves. */
+  /**
+   * Wires everything for {@code reference} from flags that {@link TorrentOptions#validate} checked;
+   * {@code embedded} is a tracker this process serves.
+   */
   static TorrentSetup open(TorrentOptions o, ImageReference reference, TrackerServer embedded)
       throws IOException {
-    if (o.lowerPort < 1024 || o.upperPort < o.lowerPort || o.upperPort > 65535) {
-      throw new IllegalArgumentException(
-          "--lower-port/--upper-port must be a range within 1024-65535, was "
-              + o.lowerPort
-              + "-"
-              + o.upperPort);
-    }
-    if (o.encryptionMode < 0 || o.encryptionMode > 2) {
-      throw new IllegalArgumentException(
-          "--encryption-mode must be 0 (forced), 1 (enabled) or 2 (disabled)");
-    }
     List<URI> trackers = new ArrayList<>(o.trackers);
     if (trackers.isEmpty() && embedded != null) {
       trackers.add(URI.create(embedded.announceUrl()));
