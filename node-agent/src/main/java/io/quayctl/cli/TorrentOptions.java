@@ -158,7 +158,11 @@ public final class TorrentOptions {
               + "(default: ${DEFAULT-VALUE}).")
   java.time.Duration peerTimeout;
 
-  @Option(names = "--debug", description = "Log every BitTorrent event instead of progress bars.")
+  @Option(
+      names = "--debug",
+      description =
+          "Log quayctl's own steps at DEBUG level (registry, index, torrent engine) instead of"
+              + " progress bars, and print stack traces of errors.")
   boolean debug;
 
   /**
