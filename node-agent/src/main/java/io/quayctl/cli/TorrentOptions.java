@@ -73,15 +73,17 @@ public final class TorrentOptions {
   @Option(
       names = "--download-rate",
       defaultValue = "0",
-      paramLabel = "KB/S",
-      description = "Download limit in kB/s, 0 = unlimited (default: ${DEFAULT-VALUE}).")
+      paramLabel = "KIB/S",
+      description =
+          "Download limit in KiB/s for all downloads together (peers, web seed and direct"
+              + " registry fetches), 0 = unlimited (default: ${DEFAULT-VALUE}).")
   int downloadRate;
 
   @Option(
       names = "--upload-rate",
       defaultValue = "0",
-      paramLabel = "KB/S",
-      description = "Upload limit in kB/s, 0 = unlimited (default: ${DEFAULT-VALUE}).")
+      paramLabel = "KIB/S",
+      description = "Upload limit to peers in KiB/s, 0 = unlimited (default: ${DEFAULT-VALUE}).")
   int uploadRate;
 
   @Option(

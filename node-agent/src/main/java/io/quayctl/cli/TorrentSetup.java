@@ -94,7 +94,11 @@ final class TorrentSetup implements AutoCloseable {
       }
       CredentialProvider credentials =
           DockerCredentials.fromEnvironment(env, Path.of(System.getProperty("user.home")));
-      RegistryClient.Builder b = RegistryClient.builder().credentials(credentials);
+      // The engine's limit covers peers and the web seed; this one, direct registry fetches.
+      RegistryClient.Builder b =
+          RegistryClient.builder()
+              .credentials(credentials)
+              .downloadRateLimit(o.downloadRate * 1024L);
       if (o.insecure) {
         b.plainHttp(reference.registry());
       }

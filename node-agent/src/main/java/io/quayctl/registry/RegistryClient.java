@@ -63,6 +63,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Blobs stream into {@link BlobStore#partialPath} with sha256 checked on the way; an
  *       interrupted download resumes with {@code Range: bytes=N-M} (also after a restart of the
  *       process) and is committed only when its digest matches.
+ *   <li>Blob downloads keep to {@link Builder#downloadRateLimit}, shared by all of them.
  * </ul>
  */
 public final class RegistryClient implements Registry {
@@ -92,6 +93,7 @@ public final class RegistryClient implements Registry {
   private final int maxAttempts;
   private final Duration retryDelay;
   private final String userAgent;
+  private final TransferRateLimit rateLimit;
   private final Map<Digest, byte[]> configs =
       Collections.synchronizedMap(
           new LinkedHashMap<>(16, 0.75f, true) {
@@ -114,6 +116,10 @@ public final class RegistryClient implements Registry {
     this.maxAttempts = b.maxAttempts;
     this.retryDelay = b.retryDelay;
     this.userAgent = b.userAgent;
+    this.rateLimit =
+        b.downloadRateLimit > 0
+            ? new TransferRateLimit(b.downloadRateLimit, System::nanoTime)
+            : null;
     this.auth = new RegistryAuth(http, b.credentials, b.clock, b.responseTimeout, b.userAgent);
   }
 
@@ -132,8 +138,21 @@ public final class RegistryClient implements Registry {
     private int maxAttempts = 5;
     private Duration retryDelay = Duration.ofMillis(200);
     private String userAgent = "quayctl";
+    private long downloadRateLimit;
 
     private Builder() {}
+
+    /**
+     * The most bytes per second that {@link #fetch} downloads take together, 0 for no limit (the
+     * default). Streams from {@link #openBlob} are not limited: their reader paces them.
+     */
+    public Builder downloadRateLimit(long bytesPerSecond) {
+      if (bytesPerSecond < 0) {
+        throw new IllegalArgumentException("negative download rate limit " + bytesPerSecond);
+      }
+      this.downloadRateLimit = bytesPerSecond;
+      return this;
+    }
 
     /** Where logins come from (default: anonymous only). */
     public Builder credentials(CredentialProvider credentials) {
@@ -666,6 +685,9 @@ public final class RegistryClient implements Registry {
         }
         sha.update(buf, 0, n);
         listener.transferred(digest, n);
+        if (rateLimit != null) {
+          rateLimit.acquire(n);
+        }
       }
       if (position < size) {
         throw new IOException("connection closed after " + position + " of " + size + " bytes");
