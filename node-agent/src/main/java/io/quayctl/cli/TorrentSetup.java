@@ -98,6 +98,7 @@ final class TorrentSetup implements AutoCloseable {
       RegistryClient.Builder b =
           RegistryClient.builder()
               .credentials(credentials)
+              .plainHttpHint("pass --insecure")
               .downloadRateLimit(o.downloadRate * 1024L);
       if (o.insecure) {
         b.plainHttp(reference.registry());

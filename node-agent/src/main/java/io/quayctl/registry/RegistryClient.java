@@ -13,6 +13,8 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -22,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -94,6 +97,7 @@ public final class RegistryClient implements Registry {
   private final Duration retryDelay;
   private final String userAgent;
   private final TransferRateLimit rateLimit;
+  private final String plainHttpHint;
   private final Map<Digest, byte[]> configs =
       Collections.synchronizedMap(
           new LinkedHashMap<>(16, 0.75f, true) {
@@ -120,6 +124,7 @@ public final class RegistryClient implements Registry {
         b.downloadRateLimit > 0
             ? new TransferRateLimit(b.downloadRateLimit, System::nanoTime)
             : null;
+    this.plainHttpHint = b.plainHttpHint;
     this.auth = new RegistryAuth(http, b.credentials, b.clock, b.responseTimeout, b.userAgent);
   }
 
@@ -139,8 +144,18 @@ public final class RegistryClient implements Registry {
     private Duration retryDelay = Duration.ofMillis(200);
     private String userAgent = "quayctl";
     private long downloadRateLimit;
+    private String plainHttpHint = "make it one of this client's plain-HTTP registries";
 
     private Builder() {}
+
+    /**
+     * What a TLS failure message tells the user to do when the registry may serve plain HTTP, e.g.
+     * the command-line flag that calls {@link #plainHttp}.
+     */
+    public Builder plainHttpHint(String hint) {
+      this.plainHttpHint = Objects.requireNonNull(hint);
+      return this;
+    }
 
     /**
      * The most bytes per second that {@link #fetch} downloads take together, 0 for no limit (the
@@ -824,7 +839,7 @@ public final class RegistryClient implements Registry {
                   + " times for "
                   + what
                   + ": "
-                  + e,
+                  + networkProblem(e),
               e);
         }
         log.warn("request for {} to registry {} failed ({}); retrying", what, target, e.toString());
@@ -909,20 +924,14 @@ public final class RegistryClient implements Registry {
             : "storage host " + request.uri().getAuthority() + " (redirected from " + target + ")";
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpConnectTimeoutException e) {
+    } catch (ConnectException | HttpConnectTimeoutException e) {
+      // Docker Hub is read at another host than its name.
+      String at =
+          registry && !request.uri().getAuthority().equals(target.registry())
+              ? " at " + request.uri().getAuthority()
+              : "";
       throw new RegistryException(
-          Kind.UNREACHABLE,
-          "cannot reach " + host + " at " + request.uri().getAuthority() + ": connect timed out",
-          e);
-    } catch (ConnectException e) {
-      String why = e.getMessage() == null ? e.toString() : e.getMessage();
-      if (e.getCause() != null && e.getMessage() == null) {
-        why = e.getCause().toString();
-      }
-      throw new RegistryException(
-          Kind.UNREACHABLE,
-          "cannot reach " + host + " at " + request.uri().getAuthority() + ": " + why,
-          e);
+          Kind.UNREACHABLE, "cannot reach " + host + at + ": " + networkProblem(e), e);
     } catch (SSLException e) {
       throw new RegistryException(
           Kind.UNREACHABLE,
@@ -930,12 +939,56 @@ public final class RegistryClient implements Registry {
               + host
               + " failed: "
               + e.getMessage()
-              + " (if it serves plain HTTP, configure it as an insecure registry)",
+              + " (if it serves plain HTTP, "
+              + plainHttpHint
+              + ")",
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while talking to " + host);
     }
+  }
+
+  /**
+   * Why a connection failed, in words: the JDK client's ConnectException has no message and hides
+   * the reason in its causes.
+   */
+  static String networkProblem(Throwable e) {
+    String firstMessage = null;
+    boolean connect = false;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      connect |= t instanceof ConnectException;
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+        return "unknown host";
+      }
+      if (t instanceof HttpConnectTimeoutException || t instanceof SocketTimeoutException) {
+        return "timed out";
+      }
+      if (t instanceof NoRouteToHostException) {
+        return "no route to host";
+      }
+      String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+      if (m.contains("connection refused")) {
+        return "connection refused";
+      }
+      if (m.contains("no route to host")) {
+        return "no route to host";
+      }
+      if (m.contains("network is unreachable")) {
+        return "no route: network is unreachable";
+      }
+      if (m.contains("timed out")) {
+        return "timed out";
+      }
+      if (firstMessage == null && !m.isBlank() && !m.equals(String.valueOf(t.getCause()))) {
+        firstMessage = t.getMessage();
+      }
+    }
+    if (firstMessage != null) {
+      return firstMessage;
+    }
+    // What the JDK client throws for a refused connection: ConnectExceptions without a message.
+    return connect ? "connection refused" : "connection failed";
   }
 
   private void expectOk(
