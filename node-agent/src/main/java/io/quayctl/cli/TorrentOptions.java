@@ -1,11 +1,15 @@
 package io.quayctl.cli;
 
+import io.quayctl.registry.CredentialProvider;
+import io.quayctl.registry.DockerCredentials;
 import io.quayctl.registry.Platform;
 import io.quayctl.runtime.ContainerRuntimes;
 import io.quayctl.runtime.docker.DockerHost;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -167,10 +171,14 @@ public final class TorrentOptions {
               + " progress bars, and print stack traces of errors.")
   boolean debug;
 
+  /** The Docker CLI's credentials, read by {@link #validate} unless {@code --skip-web-seed}. */
+  CredentialProvider credentials;
+
   /**
    * Checks every flag value, and DOCKER_HOST when it is used, before anything touches the runtime
    * or the network; normalises {@code --index} and the Docker host. Throws a {@link
-   * ParameterException} that names the flag and the value.
+   * ParameterException} that names the flag and the value. Also reads the Docker CLI's config, the
+   * user's own input too: a malformed one is an {@link IllegalArgumentException} naming the file.
    */
   void validate(Map<String, String> env) {
     for (URI tracker : trackers) {
@@ -236,6 +244,23 @@ public final class TorrentOptions {
       if (fromEnv != null && !fromEnv.isBlank()) {
         dockerHost = dockerHost("environment variable DOCKER_HOST", fromEnv);
       }
+    }
+    if (!skipWebSeed) {
+      credentials = readCredentials(env);
+    }
+  }
+
+  private CredentialProvider readCredentials(Map<String, String> env) {
+    Map<String, String> withConfig = new HashMap<>(env);
+    if (dockerConfig != null) {
+      withConfig.put("DOCKER_CONFIG", dockerConfig.toString());
+    }
+    try {
+      return DockerCredentials.fromEnvironment(
+          withConfig, Path.of(System.getProperty("user.home")));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          e.getMessage() + "; fix it, or give --docker-config DIR to read another", e);
     }
   }
 

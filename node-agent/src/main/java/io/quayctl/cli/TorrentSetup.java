@@ -2,8 +2,6 @@ package io.quayctl.cli;
 
 import io.quayctl.distribution.DataDir;
 import io.quayctl.distribution.ImageDistributor;
-import io.quayctl.registry.CredentialProvider;
-import io.quayctl.registry.DockerCredentials;
 import io.quayctl.registry.ImageReference;
 import io.quayctl.registry.RegistryClient;
 import io.quayctl.store.BlobStore;
@@ -15,13 +13,10 @@ import io.quayctl.tracker.TrackerServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The parts one {@code torrent pull} or {@code torrent seed} needs, wired from the flags: blob
@@ -88,16 +83,10 @@ final class TorrentSetup implements AutoCloseable {
     BlobStore store = dataDir.openStore();
     RegistryClient registry = null;
     if (!o.skipWebSeed) {
-      Map<String, String> env = new HashMap<>(System.getenv());
-      if (o.dockerConfig != null) {
-        env.put("DOCKER_CONFIG", o.dockerConfig.toString());
-      }
-      CredentialProvider credentials =
-          DockerCredentials.fromEnvironment(env, Path.of(System.getProperty("user.home")));
       // The engine's limit covers peers and the web seed; this one, direct registry fetches.
       RegistryClient.Builder b =
           RegistryClient.builder()
-              .credentials(credentials)
+              .credentials(o.credentials)
               .plainHttpHint("pass --insecure")
               .downloadRateLimit(o.downloadRate * 1024L);
       if (o.insecure) {

@@ -8,8 +8,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -165,5 +168,18 @@ class CommandLineTest {
     TorrentOptions o = parsed("x:1", "--index", "https://h.example/quayctl/index/");
     o.validate(Map.of());
     assertThat(o.index).isEqualTo(URI.create("https://h.example/quayctl/"));
+  }
+
+  @Test
+  void aMalformedDockerConfigIsBadInputNamedByItsFile(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("config.json"), "{\"auths\": {\"x\": {}},\n  oops }\n");
+    Run run =
+        quayctl(
+            "docker", "torrent", "pull", "127.0.0.1:1/app:1", "--docker-config", dir.toString());
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err())
+        .contains(dir.resolve("config.json") + ": not valid JSON (line 2, column 3)")
+        .contains("--docker-config DIR");
+    assertThat(run.out()).doesNotContain("Runtime:");
   }
 }
