@@ -184,6 +184,11 @@ public final class ProgressDisplay {
     return " (peers " + bytes(b.fromPeers()) + ", registry " + bytes(b.fromRegistry()) + ")";
   }
 
+  /** A count and its noun, plural unless one: {@code 1 layer}, {@code 3 layers}. */
+  public static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
   /** Formats a byte count with a binary unit: {@code 1.5 MiB}. */
   public static String bytes(long n) {
     if (n < 1024) {

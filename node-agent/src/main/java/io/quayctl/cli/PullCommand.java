@@ -83,8 +83,8 @@ final class PullCommand implements Callable<Integer> {
       Map<String, Long> byPeer = setup.distributor.fromPeersByAddress(resolved);
       out.println(
           "Verified "
-              + ImageDistributor.blobs(resolved).size()
-              + " blobs ("
+              + ProgressDisplay.count(ImageDistributor.blobs(resolved).size(), "blob")
+              + " ("
               + ProgressDisplay.bytes(resolved.totalBytes())
               + "; from peers "
               + ProgressDisplay.bytes(totals.fromPeers())
@@ -105,8 +105,8 @@ final class PullCommand implements Callable<Integer> {
                     + " (image "
                     + result.imageId()
                     + ", "
-                    + result.layersSent()
-                    + " layers sent, "
+                    + ProgressDisplay.count(result.layersSent(), "layer")
+                    + " sent, "
                     + result.layersSkipped()
                     + " already present)";
             case ALREADY_PRESENT ->

@@ -121,4 +121,11 @@ class ProgressDisplayTest {
   private static BlobProgress fromRegistry(long bytes) {
     return new BlobProgress("dddd", "downloading", bytes, 20 * MIB, 0, 0, 0, 0, bytes);
   }
+
+  @Test
+  void countsArePluralUnlessOne() {
+    assertThat(ProgressDisplay.count(1, "layer")).isEqualTo("1 layer");
+    assertThat(ProgressDisplay.count(0, "layer")).isEqualTo("0 layers");
+    assertThat(ProgressDisplay.count(3, "blob")).isEqualTo("3 blobs");
+  }
 }
