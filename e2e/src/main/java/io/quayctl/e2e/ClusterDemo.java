@@ -165,6 +165,11 @@ public final class ClusterDemo {
     System.setProperty(
         "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils",
         "error");
+    if (List.of(argv).contains("-h") || List.of(argv).contains("--help")) {
+      System.out.println(USAGE);
+      System.exit(0);
+      return;
+    }
     Args args;
     try {
       args = Args.parse(argv);
