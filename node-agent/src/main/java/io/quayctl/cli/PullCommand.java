@@ -39,7 +39,11 @@ final class PullCommand implements Callable<Integer> {
 
   @Mixin TorrentOptions options;
 
-  @Option(names = "--squashed", description = "Pull the squashed form of the image (one layer).")
+  @Option(
+      names = "--squashed",
+      description =
+          "Not supported yet: squashed images are refused with exit code 9 (the flag is kept for"
+              + " the original quayctl's scripts).")
   boolean squashed;
 
   @Option(

@@ -41,7 +41,11 @@ final class SeedCommand implements Callable<Integer> {
               + " --tracker http://HOST:PORT/announce.")
   String serveTracker;
 
-  @Option(names = "--squashed", description = "Seed the squashed form of the image.")
+  @Option(
+      names = "--squashed",
+      description =
+          "Not supported yet: squashed images are refused with exit code 9 (the flag is kept for"
+              + " the original quayctl's scripts).")
   boolean squashed;
 
   @Override

@@ -160,8 +160,9 @@ public final class TorrentOptions {
       defaultValue = "2m",
       converter = DurationConverter.class,
       description =
-          "Give up when no byte arrives from any peer or web seed for this long "
-              + "(default: ${DEFAULT-VALUE}).")
+          "Give up when the index does not answer, or does not know the image or a blob, for"
+              + " this long, or when a download receives no byte from any peer or web seed for"
+              + " this long, e.g. 90s (default: ${DEFAULT-VALUE}).")
   java.time.Duration peerTimeout;
 
   @Option(
