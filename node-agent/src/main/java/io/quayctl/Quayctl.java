@@ -2,6 +2,7 @@ package io.quayctl;
 
 import io.quayctl.cli.Errors;
 import io.quayctl.cli.QuayctlCommand;
+import io.quayctl.cli.UsageErrors;
 import java.util.Arrays;
 import picocli.CommandLine;
 
@@ -12,17 +13,36 @@ public final class Quayctl {
   /** Runs the command line and exits with its exit code. */
   public static void main(String[] args) {
     boolean debug = Arrays.asList(args).contains("--debug");
-    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "warn");
-    }
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    configureLogging(debug);
     System.exit(run(debug, args));
+  }
+
+  /**
+   * Warnings only, unless {@code --debug}: then quayctl's own loggers at DEBUG. Other libraries
+   * stay at WARN either way (docker-java's HTTP client logs every byte on the wire at DEBUG). A
+   * {@code -Dorg.slf4j.simpleLogger...} given to the JVM wins.
+   */
+  static void configureLogging(boolean debug) {
+    String prefix = "org.slf4j.simpleLogger.";
+    setIfAbsent(prefix + "defaultLogLevel", "warn");
+    if (debug) {
+      setIfAbsent(prefix + "log.io.quayctl", "debug");
+    }
+    setIfAbsent(prefix + "showDateTime", "true");
+    setIfAbsent(prefix + "dateTimeFormat", "HH:mm:ss.SSS");
+  }
+
+  private static void setIfAbsent(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
+    }
   }
 
   /** Runs the command line and returns its exit code. */
   public static int run(boolean debug, String... args) {
     CommandLine cli = new CommandLine(new QuayctlCommand());
     cli.setExecutionExceptionHandler(new Errors(debug));
+    cli.setParameterExceptionHandler(new UsageErrors());
     cli.setUsageHelpAutoWidth(true);
     return cli.execute(args);
   }

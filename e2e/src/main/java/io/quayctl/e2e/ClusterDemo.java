@@ -165,6 +165,11 @@ public final class ClusterDemo {
     System.setProperty(
         "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils",
         "error");
+    if (List.of(argv).contains("-h") || List.of(argv).contains("--help")) {
+      System.out.println(USAGE);
+      System.exit(0);
+      return;
+    }
     Args args;
     try {
       args = Args.parse(argv);
@@ -194,8 +199,8 @@ public final class ClusterDemo {
       options = options.withBastionEgress(args.bastionRate());
     }
     out.printf(
-        "Starting the cluster: 1 bastion, %d workers, a registry only the bastion can reach%n",
-        args.workers());
+        "Starting the cluster: 1 bastion, %d worker%s, a registry only the bastion can reach%n",
+        args.workers(), args.workers() == 1 ? "" : "s");
     Cluster cluster;
     try {
       cluster = Cluster.start(options);
@@ -242,8 +247,8 @@ public final class ClusterDemo {
     out.println("Hosts: " + cluster.describe());
     long layerBytes = Math.max(1024, args.size() / args.layers());
     out.printf(
-        "Pushing a generated image: %d layers of %s%n",
-        args.layers(), ProgressView.bytes(layerBytes));
+        "Pushing a generated image: %d layer%s of %s%n",
+        args.layers(), args.layers() == 1 ? "" : "s", ProgressView.bytes(layerBytes));
     Cluster.PushedImage image = cluster.pushImage("demo/app", "v1", args.layers(), layerBytes);
     out.println("Image " + image.reference() + " " + image.digest());
 
@@ -290,11 +295,12 @@ public final class ClusterDemo {
       throws IOException {
     out.printf(
         Locale.ROOT,
-        "ImagePull %s after %.1f s (image %s in %d layers)%n%n",
+        "ImagePull %s after %.1f s (image %s in %d layer%s)%n%n",
         pull == null || pull.getStatus() == null ? "?" : pull.getStatus().getPhase(),
         elapsed.toMillis() / 1000.0,
         ProgressView.bytes(image.layerBytes()),
-        image.image().layers().size());
+        image.image().layers().size(),
+        image.image().layers().size() == 1 ? "" : "s");
     out.printf(
         "%-10s %-8s %9s %12s %14s %10s %10s  %s%n",
         "NODE",
@@ -336,8 +342,9 @@ public final class ClusterDemo {
     gets = gets.subList(Math.min(blobGetsBefore, gets.size()), gets.size());
     long served = gets.stream().mapToLong(RegistryServer.Access::bytes).sum();
     out.printf(
-        "%nRegistry (access log): %d blob GETs, %s served, for %d blobs of %s (config included)%n",
+        "%nRegistry (access log): %d blob GET%s, %s served, for %d blobs of %s (config included)%n",
         gets.size(),
+        gets.size() == 1 ? "" : "s",
         ProgressView.bytes(served),
         image.image().layers().size() + 1,
         ProgressView.bytes(image.layerBytes() + image.image().config().length));

@@ -5,6 +5,9 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,12 +23,16 @@ import java.util.Set;
 public final class ProgressDisplay {
   private static final int BAR_WIDTH = 24;
 
+  /** How far back the rate of a direct registry download is measured. */
+  private static final Duration RATE_WINDOW = Duration.ofSeconds(2);
+
   private final PrintStream out;
   private final boolean tty;
   private final Clock clock;
   private final Duration logInterval;
   private final Map<String, Instant> lastLogged = new HashMap<>();
   private final Set<String> reportedComplete = new HashSet<>();
+  private final Map<String, Deque<Sample>> registrySamples = new HashMap<>();
   private int linesDrawn;
 
   public ProgressDisplay(PrintStream out, boolean tty, Clock clock, Duration logInterval) {
@@ -35,8 +42,15 @@ public final class ProgressDisplay {
     this.logInterval = logInterval;
   }
 
+  private record Sample(Instant at, long bytes) {}
+
   /** Renders the current state of every blob. */
-  public synchronized void update(List<BlobProgress> blobs) {
+  public synchronized void update(List<BlobProgress> snapshot) {
+    Instant now = clock.instant();
+    List<BlobProgress> blobs = new ArrayList<>(snapshot.size());
+    for (BlobProgress b : snapshot) {
+      blobs.add(withRegistryRate(b, now));
+    }
     if (tty) {
       if (linesDrawn > 0) {
         out.print("\033[" + linesDrawn + "A");
@@ -48,7 +62,6 @@ public final class ProgressDisplay {
       out.flush();
       return;
     }
-    Instant now = clock.instant();
     for (BlobProgress b : blobs) {
       if (b.complete()) {
         if (reportedComplete.add(b.label())) {
@@ -69,6 +82,38 @@ public final class ProgressDisplay {
       }
     }
     out.flush();
+  }
+
+  /**
+   * The blob with a download rate measured from its registry byte counts when the torrent engine
+   * reports none: direct registry downloads do not go through the engine.
+   */
+  private BlobProgress withRegistryRate(BlobProgress b, Instant now) {
+    if (b.downloadRate() > 0 || b.fromRegistry() == 0 || b.complete()) {
+      registrySamples.remove(b.label());
+      return b;
+    }
+    Deque<Sample> samples = registrySamples.computeIfAbsent(b.label(), k -> new ArrayDeque<>());
+    samples.addLast(new Sample(now, b.fromRegistry()));
+    while (samples.size() > 2 && !samples.getFirst().at().isAfter(now.minus(RATE_WINDOW))) {
+      samples.removeFirst();
+    }
+    Sample first = samples.getFirst();
+    long millis = Duration.between(first.at(), now).toMillis();
+    if (millis <= 0) {
+      return b;
+    }
+    long rate = (b.fromRegistry() - first.bytes()) * 1000 / millis;
+    return new BlobProgress(
+        b.label(),
+        b.state(),
+        b.done(),
+        b.total(),
+        rate,
+        b.uploadRate(),
+        b.peers(),
+        b.fromPeers(),
+        b.fromRegistry());
   }
 
   /** Treats these blobs as reported complete already (a seeder's blobs after its download). */
@@ -137,6 +182,11 @@ public final class ProgressDisplay {
       return "";
     }
     return " (peers " + bytes(b.fromPeers()) + ", registry " + bytes(b.fromRegistry()) + ")";
+  }
+
+  /** A count and its noun, plural unless one: {@code 1 layer}, {@code 3 layers}. */
+  public static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   /** Formats a byte count with a binary unit: {@code 1.5 MiB}. */

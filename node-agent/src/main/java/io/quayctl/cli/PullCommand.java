@@ -39,7 +39,11 @@ final class PullCommand implements Callable<Integer> {
 
   @Mixin TorrentOptions options;
 
-  @Option(names = "--squashed", description = "Pull the squashed form of the image (one layer).")
+  @Option(
+      names = "--squashed",
+      description =
+          "Not supported yet: squashed images are refused with exit code 9 (the flag is kept for"
+              + " the original quayctl's scripts).")
   boolean squashed;
 
   @Option(
@@ -60,6 +64,7 @@ final class PullCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    options.validate(System.getenv());
     PrintStream out = System.out;
     long started = System.nanoTime();
     ImageReference reference = ImageReference.parse(image);
@@ -87,8 +92,8 @@ final class PullCommand implements Callable<Integer> {
       if (fetch) {
         out.println(
             "Verified "
-                + ImageDistributor.blobs(resolved).size()
-                + " blobs ("
+                + ProgressDisplay.count(ImageDistributor.blobs(resolved).size(), "blob")
+                + " ("
                 + ProgressDisplay.bytes(resolved.totalBytes())
                 + "; from peers "
                 + ProgressDisplay.bytes(totals.fromPeers())
@@ -110,8 +115,8 @@ final class PullCommand implements Callable<Integer> {
                     + " (image "
                     + result.imageId()
                     + ", "
-                    + result.layersSent()
-                    + " layers sent, "
+                    + ProgressDisplay.count(result.layersSent(), "layer")
+                    + " sent, "
                     + result.layersSkipped()
                     + " already present)";
             case ALREADY_PRESENT ->

@@ -3,11 +3,16 @@ package io.quayctl.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 
-/** The root of the command tree. */
+/**
+ * The root of the command tree. Its {@code --help} and {@code --version} are inherited by every
+ * subcommand, so that {@code -V} prints the version wherever it is accepted.
+ */
 @Command(
     name = "quayctl",
     description = "Peer-to-peer container image distribution over BitTorrent.",
+    scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = QuayctlCommand.Version.class,
     subcommands = {

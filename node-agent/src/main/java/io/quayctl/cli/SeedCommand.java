@@ -4,6 +4,7 @@ import io.quayctl.api.ImageReference;
 import io.quayctl.registry.ResolvedImage;
 import io.quayctl.tracker.TrackerServer;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,18 +41,26 @@ final class SeedCommand implements Callable<Integer> {
               + " --tracker http://HOST:PORT/announce.")
   String serveTracker;
 
-  @Option(names = "--squashed", description = "Seed the squashed form of the image.")
+  @Option(
+      names = "--squashed",
+      description =
+          "Not supported yet: squashed images are refused with exit code 9 (the flag is kept for"
+              + " the original quayctl's scripts).")
   boolean squashed;
 
   @Override
   public Integer call() throws Exception {
+    options.validate(System.getenv());
+    InetSocketAddress trackerAddress =
+        serveTracker == null ? null : TrackerCommand.address(serveTracker, "--serve-tracker");
     PrintStream out = System.out;
     ImageReference reference = ImageReference.parse(image);
     if (squashed) {
       throw new UnsupportedOperationException(
           "--squashed is not supported yet: squashed images arrive with a later release");
     }
-    TrackerServer tracker = serveTracker == null ? null : TrackerCommand.start(serveTracker);
+    TrackerServer tracker =
+        trackerAddress == null ? null : TrackerCommand.start(trackerAddress, "--serve-tracker");
     try (TorrentSetup setup = TorrentSetup.open(options, reference, tracker);
         ShutdownGuard guard =
             ShutdownGuard.install(

@@ -1,16 +1,32 @@
 package io.quayctl.cli;
 
+import io.quayctl.registry.CredentialProvider;
+import io.quayctl.registry.DockerCredentials;
 import io.quayctl.registry.Platform;
+import io.quayctl.runtime.ContainerRuntimes;
+import io.quayctl.runtime.docker.DockerHost;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Flags shared by {@code torrent pull} and {@code torrent seed}, named as in the original quayctl.
  */
 public final class TorrentOptions {
+  private static final Set<String> TRACKER_SCHEMES = Set.of("http", "https", "udp");
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
 
   @Option(
       names = "--tracker",
@@ -23,8 +39,8 @@ public final class TorrentOptions {
       names = "--index",
       paramLabel = "URL",
       description =
-          "Metainfo index base URL. Default: derived from the first --tracker "
-              + "(http://HOST:PORT/index), which works with quayctl's own tracker.")
+          "Metainfo index URL, http://HOST:PORT/ (a trailing /index is accepted too). Default:"
+              + " the first --tracker's http://HOST:PORT/, where quayctl's own tracker serves it.")
   URI index;
 
   @Option(
@@ -61,15 +77,17 @@ public final class TorrentOptions {
   @Option(
       names = "--download-rate",
       defaultValue = "0",
-      paramLabel = "KB/S",
-      description = "Download limit in kB/s, 0 = unlimited (default: ${DEFAULT-VALUE}).")
+      paramLabel = "KIB/S",
+      description =
+          "Download limit in KiB/s for all downloads together (peers, web seed and direct"
+              + " registry fetches), 0 = unlimited (default: ${DEFAULT-VALUE}).")
   int downloadRate;
 
   @Option(
       names = "--upload-rate",
       defaultValue = "0",
-      paramLabel = "KB/S",
-      description = "Upload limit in kB/s, 0 = unlimited (default: ${DEFAULT-VALUE}).")
+      paramLabel = "KIB/S",
+      description = "Upload limit to peers in KiB/s, 0 = unlimited (default: ${DEFAULT-VALUE}).")
   int uploadRate;
 
   @Option(
@@ -117,7 +135,8 @@ public final class TorrentOptions {
       names = "--docker-host",
       paramLabel = "URL",
       description =
-          "Docker engine address (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
+          "Docker engine address: unix:///path/to/docker.sock, tcp://HOST:PORT, or a socket"
+              + " path (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
   String dockerHost;
 
   @Option(
@@ -141,12 +160,175 @@ public final class TorrentOptions {
       defaultValue = "2m",
       converter = DurationConverter.class,
       description =
-          "Give up when no byte arrives from any peer or web seed for this long "
-              + "(default: ${DEFAULT-VALUE}).")
+          "Give up when the index does not answer, or does not know the image or a blob, for"
+              + " this long, or when a download receives no byte from any peer or web seed for"
+              + " this long, e.g. 90s (default: ${DEFAULT-VALUE}).")
   java.time.Duration peerTimeout;
 
-  @Option(names = "--debug", description = "Log every BitTorrent event instead of progress bars.")
+  @Option(
+      names = "--debug",
+      description =
+          "Log quayctl's own steps at DEBUG level (registry, index, torrent engine) instead of"
+              + " progress bars, and print stack traces of errors.")
   boolean debug;
+
+  /** The Docker CLI's credentials, read by {@link #validate} unless {@code --skip-web-seed}. */
+  CredentialProvider credentials;
+
+  /**
+   * Checks every flag value, and DOCKER_HOST when it is used, before anything touches the runtime
+   * or the network; normalises {@code --index} and the Docker host. Throws a {@link
+   * ParameterException} that names the flag and the value. Also reads the Docker CLI's config, the
+   * user's own input too: a malformed one is an {@link IllegalArgumentException} naming the file.
+   */
+  void validate(Map<String, String> env) {
+    for (URI tracker : trackers) {
+      if (tracker.getScheme() == null
+          || !TRACKER_SCHEMES.contains(tracker.getScheme().toLowerCase(Locale.ROOT))
+          || tracker.getHost() == null) {
+        throw usage(
+            "--tracker must be an announce URL such as http://HOST:PORT/announce, was \""
+                + tracker
+                + "\"");
+      }
+    }
+    if (index != null) {
+      index = indexBase(index);
+    }
+    for (String peer : peers) {
+      checkHostPort(peer, "--peer");
+    }
+    if (lowerPort < 1024 || upperPort < lowerPort || upperPort > 65535) {
+      throw usage(
+          "--lower-port/--upper-port must be a range within 1024-65535, was "
+              + lowerPort
+              + "-"
+              + upperPort);
+    }
+    nonNegative(connectionsPerSecond, "--connections-per-second");
+    if (connectionsPerSecond == 0) {
+      throw usage("--connections-per-second must be at least 1, was 0");
+    }
+    nonNegative(downloadRate, "--download-rate");
+    nonNegative(uploadRate, "--upload-rate");
+    if (encryptionMode < 0 || encryptionMode > 2) {
+      throw usage(
+          "--encryption-mode must be 0 (forced), 1 (enabled) or 2 (disabled), was "
+              + encryptionMode);
+    }
+    if (localIp != null && !isIpLiteral(localIp)) {
+      throw usage("--local-ip must be an IP address, was \"" + localIp + "\"");
+    }
+    if (platform != null) {
+      try {
+        Platform.parse(platform);
+      } catch (IllegalArgumentException e) {
+        throw usage("--platform: " + e.getMessage());
+      }
+    }
+    ContainerRuntimes.Kind kind;
+    try {
+      kind = ContainerRuntimes.Kind.parse(runtime);
+    } catch (IllegalArgumentException e) {
+      throw usage("--runtime: " + e.getMessage());
+    }
+    if (containerdAddress.toString().isBlank()) {
+      throw usage("--containerd-address must be a socket path, was empty");
+    }
+    if (containerdNamespace.isBlank()) {
+      throw usage("--containerd-namespace must not be empty");
+    }
+    if (dockerHost != null) {
+      dockerHost = dockerHost("--docker-host", dockerHost);
+    } else if (kind != ContainerRuntimes.Kind.CONTAINERD) {
+      String fromEnv = env.get("DOCKER_HOST");
+      if (fromEnv != null && !fromEnv.isBlank()) {
+        dockerHost = dockerHost("environment variable DOCKER_HOST", fromEnv);
+      }
+    }
+    if (!skipWebSeed) {
+      credentials = readCredentials(env);
+    }
+  }
+
+  private CredentialProvider readCredentials(Map<String, String> env) {
+    Map<String, String> withConfig = new HashMap<>(env);
+    if (dockerConfig != null) {
+      withConfig.put("DOCKER_CONFIG", dockerConfig.toString());
+    }
+    try {
+      return DockerCredentials.fromEnvironment(
+          withConfig, Path.of(System.getProperty("user.home")));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          e.getMessage() + "; fix it, or give --docker-config DIR to read another", e);
+    }
+  }
+
+  /**
+   * The index's base URL from {@code --index}: {@code http://HOST:PORT/}, also when given with the
+   * {@code /index} or {@code /index/} that the index's own paths start with.
+   */
+  URI indexBase(URI given) {
+    String scheme = given.getScheme() == null ? "" : given.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || given.getHost() == null) {
+      throw usage("--index must be a URL such as http://HOST:PORT/, was \"" + given + "\"");
+    }
+    String path = given.getPath() == null ? "" : given.getPath();
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    if (path.endsWith("/index")) {
+      path = path.substring(0, path.length() - "/index".length());
+    }
+    return URI.create(scheme + "://" + given.getRawAuthority() + path + "/");
+  }
+
+  private String dockerHost(String source, String value) {
+    try {
+      return DockerHost.parse(value).uri();
+    } catch (IllegalArgumentException e) {
+      throw usage(source + ": " + e.getMessage());
+    }
+  }
+
+  private void checkHostPort(String text, String flag) {
+    int colon = text.lastIndexOf(':');
+    int port = -1;
+    if (colon > 0) {
+      try {
+        port = Integer.parseInt(text.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+    }
+    if (port < 1 || port > 65535) {
+      throw usage(flag + " must be HOST:PORT, was \"" + text + "\"");
+    }
+  }
+
+  private void nonNegative(int value, String flag) {
+    if (value < 0) {
+      throw usage(flag + " must not be negative, was " + value);
+    }
+  }
+
+  /** An IPv4 or IPv6 literal, checked without a name lookup. */
+  private static boolean isIpLiteral(String text) {
+    if (text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      for (String part : text.split("\\.")) {
+        if (Integer.parseInt(part) > 255) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return text.contains(":") && text.matches("[0-9A-Fa-f:.]+");
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(command.commandLine(), message);
+  }
 
   /** The platform to select, this machine's unless {@code --platform} was given. */
   Platform platform() {

@@ -3,8 +3,6 @@ package io.quayctl.cli;
 import io.quayctl.api.ImageReference;
 import io.quayctl.distribution.DataDir;
 import io.quayctl.distribution.ImageDistributor;
-import io.quayctl.registry.CredentialProvider;
-import io.quayctl.registry.DockerCredentials;
 import io.quayctl.registry.RegistryClient;
 import io.quayctl.store.BlobStore;
 import io.quayctl.torrent.EngineConfig;
@@ -15,13 +13,10 @@ import io.quayctl.tracker.TrackerServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The parts one {@code torrent pull} or {@code torrent seed} needs, wired from the flags: blob
@@ -57,20 +52,12 @@ final class TorrentSetup implements AutoCloseable {
     this.trackers = trackers;
   }
 
-  /** Wires everything for {@code reference}; {@code embedded} is a tracker this process serves. */
+  /**
+   * Wires everything for {@code reference} from flags that {@link TorrentOptions#validate} checked;
+   * {@code embedded} is a tracker this process serves.
+   */
   static TorrentSetup open(TorrentOptions o, ImageReference reference, TrackerServer embedded)
       throws IOException {
-    if (o.lowerPort < 1024 || o.upperPort < o.lowerPort || o.upperPort > 65535) {
-      throw new IllegalArgumentException(
-          "--lower-port/--upper-port must be a range within 1024-65535, was "
-              + o.lowerPort
-              + "-"
-              + o.upperPort);
-    }
-    if (o.encryptionMode < 0 || o.encryptionMode > 2) {
-      throw new IllegalArgumentException(
-          "--encryption-mode must be 0 (forced), 1 (enabled) or 2 (disabled)");
-    }
     List<URI> trackers = new ArrayList<>(o.trackers);
     if (trackers.isEmpty() && embedded != null) {
       trackers.add(URI.create(embedded.announceUrl()));
@@ -96,13 +83,12 @@ final class TorrentSetup implements AutoCloseable {
     BlobStore store = dataDir.openStore();
     RegistryClient registry = null;
     if (!o.skipWebSeed) {
-      Map<String, String> env = new HashMap<>(System.getenv());
-      if (o.dockerConfig != null) {
-        env.put("DOCKER_CONFIG", o.dockerConfig.toString());
-      }
-      CredentialProvider credentials =
-          DockerCredentials.fromEnvironment(env, Path.of(System.getProperty("user.home")));
-      RegistryClient.Builder b = RegistryClient.builder().credentials(credentials);
+      // The engine's limit covers peers and the web seed; this one, direct registry fetches.
+      RegistryClient.Builder b =
+          RegistryClient.builder()
+              .credentials(o.credentials)
+              .plainHttpHint("pass --insecure")
+              .downloadRateLimit(o.downloadRate * 1024L);
       if (o.insecure) {
         b.plainHttp(reference.registry());
       }

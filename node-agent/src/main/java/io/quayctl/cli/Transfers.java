@@ -33,8 +33,8 @@ final class Transfers {
         "Manifest "
             + image.manifestDigest()
             + ": "
-            + image.uniqueLayers().size()
-            + " layers, "
+            + ProgressDisplay.count(image.uniqueLayers().size(), "layer")
+            + ", "
             + ProgressDisplay.bytes(image.totalBytes()));
     return image;
   }

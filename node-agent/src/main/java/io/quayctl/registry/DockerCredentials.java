@@ -1,5 +1,7 @@
 package io.quayctl.registry;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quayctl.api.ImageReference;
@@ -125,8 +127,17 @@ public final class DockerCredentials implements CredentialProvider {
     JsonNode root;
     try {
       root = JSON.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      // Jackson's message may quote the content, which holds secrets; its location does not.
+      JsonLocation at = e.getLocation();
+      throw new IOException(
+          "cannot parse Docker credentials in "
+              + origin
+              + ": not valid JSON"
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     } catch (IOException e) {
-      // Jackson's message may quote the content, which holds secrets.
       throw new IOException("cannot parse Docker credentials in " + origin + ": not valid JSON");
     }
     if (root == null || !root.isObject()) {

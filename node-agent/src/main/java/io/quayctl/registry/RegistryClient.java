@@ -16,6 +16,8 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -25,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -66,6 +69,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Blobs stream into {@link BlobStore#partialPath} with sha256 checked on the way; an
  *       interrupted download resumes with {@code Range: bytes=N-M} (also after a restart of the
  *       process) and is committed only when its digest matches.
+ *   <li>Blob downloads keep to {@link Builder#downloadRateLimit}, shared by all of them.
  * </ul>
  */
 public final class RegistryClient implements Registry {
@@ -95,6 +99,8 @@ public final class RegistryClient implements Registry {
   private final int maxAttempts;
   private final Duration retryDelay;
   private final String userAgent;
+  private final TransferRateLimit rateLimit;
+  private final String plainHttpHint;
   private final Map<Digest, byte[]> configs =
       Collections.synchronizedMap(
           new LinkedHashMap<>(16, 0.75f, true) {
@@ -117,6 +123,11 @@ public final class RegistryClient implements Registry {
     this.maxAttempts = b.maxAttempts;
     this.retryDelay = b.retryDelay;
     this.userAgent = b.userAgent;
+    this.rateLimit =
+        b.downloadRateLimit > 0
+            ? new TransferRateLimit(b.downloadRateLimit, System::nanoTime)
+            : null;
+    this.plainHttpHint = b.plainHttpHint;
     this.auth = new RegistryAuth(http, b.credentials, b.clock, b.responseTimeout, b.userAgent);
   }
 
@@ -135,8 +146,31 @@ public final class RegistryClient implements Registry {
     private int maxAttempts = 5;
     private Duration retryDelay = Duration.ofMillis(200);
     private String userAgent = "quayctl";
+    private long downloadRateLimit;
+    private String plainHttpHint = "make it one of this client's plain-HTTP registries";
 
     private Builder() {}
+
+    /**
+     * What a TLS failure message tells the user to do when the registry may serve plain HTTP, e.g.
+     * the command-line flag that calls {@link #plainHttp}.
+     */
+    public Builder plainHttpHint(String hint) {
+      this.plainHttpHint = Objects.requireNonNull(hint);
+      return this;
+    }
+
+    /**
+     * The most bytes per second that {@link #fetch} downloads take together, 0 for no limit (the
+     * default). Streams from {@link #openBlob} are not limited: their reader paces them.
+     */
+    public Builder downloadRateLimit(long bytesPerSecond) {
+      if (bytesPerSecond < 0) {
+        throw new IllegalArgumentException("negative download rate limit " + bytesPerSecond);
+      }
+      this.downloadRateLimit = bytesPerSecond;
+      return this;
+    }
 
     /** Where logins come from (default: anonymous only). */
     public Builder credentials(CredentialProvider credentials) {
@@ -673,6 +707,9 @@ public final class RegistryClient implements Registry {
         }
         sha.update(buf, 0, n);
         listener.transferred(digest, n);
+        if (rateLimit != null) {
+          rateLimit.acquire(n);
+        }
       }
       if (position < size) {
         throw new IOException("connection closed after " + position + " of " + size + " bytes");
@@ -809,7 +846,7 @@ public final class RegistryClient implements Registry {
                   + " times for "
                   + what
                   + ": "
-                  + e,
+                  + networkProblem(e),
               e);
         }
         log.warn("request for {} to registry {} failed ({}); retrying", what, target, e.toString());
@@ -894,20 +931,14 @@ public final class RegistryClient implements Registry {
             : "storage host " + request.uri().getAuthority() + " (redirected from " + target + ")";
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpConnectTimeoutException e) {
+    } catch (ConnectException | HttpConnectTimeoutException e) {
+      // Docker Hub is read at another host than its name.
+      String at =
+          registry && !request.uri().getAuthority().equals(target.registry())
+              ? " at " + request.uri().getAuthority()
+              : "";
       throw new RegistryException(
-          Kind.UNREACHABLE,
-          "cannot reach " + host + " at " + request.uri().getAuthority() + ": connect timed out",
-          e);
-    } catch (ConnectException e) {
-      String why = e.getMessage() == null ? e.toString() : e.getMessage();
-      if (e.getCause() != null && e.getMessage() == null) {
-        why = e.getCause().toString();
-      }
-      throw new RegistryException(
-          Kind.UNREACHABLE,
-          "cannot reach " + host + " at " + request.uri().getAuthority() + ": " + why,
-          e);
+          Kind.UNREACHABLE, "cannot reach " + host + at + ": " + networkProblem(e), e);
     } catch (SSLException e) {
       throw new RegistryException(
           Kind.UNREACHABLE,
@@ -915,12 +946,56 @@ public final class RegistryClient implements Registry {
               + host
               + " failed: "
               + e.getMessage()
-              + " (if it serves plain HTTP, configure it as an insecure registry)",
+              + " (if it serves plain HTTP, "
+              + plainHttpHint
+              + ")",
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while talking to " + host);
     }
+  }
+
+  /**
+   * Why a connection failed, in words: the JDK client's ConnectException has no message and hides
+   * the reason in its causes.
+   */
+  static String networkProblem(Throwable e) {
+    String firstMessage = null;
+    boolean connect = false;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      connect |= t instanceof ConnectException;
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+        return "unknown host";
+      }
+      if (t instanceof HttpConnectTimeoutException || t instanceof SocketTimeoutException) {
+        return "timed out";
+      }
+      if (t instanceof NoRouteToHostException) {
+        return "no route to host";
+      }
+      String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+      if (m.contains("connection refused")) {
+        return "connection refused";
+      }
+      if (m.contains("no route to host")) {
+        return "no route to host";
+      }
+      if (m.contains("network is unreachable")) {
+        return "no route: network is unreachable";
+      }
+      if (m.contains("timed out")) {
+        return "timed out";
+      }
+      if (firstMessage == null && !m.isBlank() && !m.equals(String.valueOf(t.getCause()))) {
+        firstMessage = t.getMessage();
+      }
+    }
+    if (firstMessage != null) {
+      return firstMessage;
+    }
+    // What the JDK client throws for a refused connection: ConnectExceptions without a message.
+    return connect ? "connection refused" : "connection failed";
   }
 
   private void expectOk(

@@ -21,6 +21,10 @@ class ProgressDisplayTest {
   private Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
   private ProgressDisplay display() {
+    return display(false);
+  }
+
+  private ProgressDisplay display(boolean tty) {
     Clock clock =
         new Clock() {
           @Override
@@ -38,7 +42,7 @@ class ProgressDisplayTest {
             return now;
           }
         };
-    return new ProgressDisplay(out, false, clock, Duration.ofSeconds(10));
+    return new ProgressDisplay(out, tty, clock, Duration.ofSeconds(10));
   }
 
   private String output() {
@@ -80,5 +84,48 @@ class ProgressDisplayTest {
     d.alreadyReported(List.of(done));
     d.update(List.of(done));
     assertThat(output()).isEmpty();
+  }
+
+  @Test
+  void aDirectRegistryDownloadShowsTheRateOfItsByteCounts() {
+    ProgressDisplay d = display(true);
+    d.update(List.of(fromRegistry(2 * MIB)));
+    now = now.plusMillis(250);
+    d.update(List.of(fromRegistry(2 * MIB + MIB / 4)));
+    now = now.plusMillis(250);
+    d.update(List.of(fromRegistry(2 * MIB + MIB / 2)));
+
+    String last = output().substring(output().lastIndexOf("dddd"));
+    assertThat(last).contains("↓  1.0 MiB/s");
+  }
+
+  @Test
+  void aStalledRegistryDownloadShowsNoRateOnceTheWindowHasPassed() {
+    ProgressDisplay d = display();
+    d.update(List.of(fromRegistry(MIB)));
+    now = now.plusSeconds(5);
+    d.update(List.of(fromRegistry(6 * MIB)));
+    now = now.plusSeconds(5);
+    d.update(List.of(fromRegistry(11 * MIB)));
+    now = now.plusSeconds(10);
+    d.update(List.of(fromRegistry(11 * MIB)));
+
+    assertThat(output().lines())
+        .containsExactly(
+            "dddd: downloading 55.0% (11.0 MiB of 20.0 MiB) down 1.0 MiB/s up 0 B/s, 0 peers"
+                + " (peers 0 B, registry 11.0 MiB)",
+            "dddd: downloading 55.0% (11.0 MiB of 20.0 MiB) down 0 B/s up 0 B/s, 0 peers"
+                + " (peers 0 B, registry 11.0 MiB)");
+  }
+
+  private static BlobProgress fromRegistry(long bytes) {
+    return new BlobProgress("dddd", "downloading", bytes, 20 * MIB, 0, 0, 0, 0, bytes);
+  }
+
+  @Test
+  void countsArePluralUnlessOne() {
+    assertThat(ProgressDisplay.count(1, "layer")).isEqualTo("1 layer");
+    assertThat(ProgressDisplay.count(0, "layer")).isEqualTo("0 layers");
+    assertThat(ProgressDisplay.count(3, "blob")).isEqualTo("3 blobs");
   }
 }

@@ -331,7 +331,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
       ctr.run(SHORT, rm.toArray(String[]::new));
     }
     LOG.info(
-        "{} is in containerd {} ({}) after {} ms ({} layer blobs sent, {} already there)",
+        "{} is in containerd {} ({}) after {} ms (layer blobs: {} sent, {} already there)",
         image.reference(),
         namespace,
         snap,

@@ -216,7 +216,7 @@ public final class DockerRuntime implements ContainerRuntime {
           "docker load of " + image.reference() + " failed: " + String.join("; ", callback.errors));
     }
     LOG.info(
-        "loaded {} into Docker at {} in {} ms ({} layer blobs sent, {} already there)",
+        "loaded {} into Docker at {} in {} ms (layer blobs: {} sent, {} already there)",
         image.reference(),
         host,
         (System.nanoTime() - start) / 1_000_000,

@@ -1,0 +1,185 @@
+package io.quayctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quayctl.Quayctl;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The command line without any daemon: help, version, usage errors, and flag values that are
+ * rejected before the runtime or the network is touched.
+ */
+class CommandLineTest {
+
+  record Run(int exit, String out, String err) {}
+
+  static Run quayctl(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int exit = Quayctl.run(false, args);
+      return new Run(
+          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"-V", "docker -V", "docker torrent -V", "docker torrent pull -V", "tracker -V"})
+  void versionIsPrintedWhereverItIsAccepted(String args) {
+    Run run = quayctl(args.split(" "));
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).startsWith("quayctl ");
+  }
+
+  @Test
+  void agentPrintsItsVersionWithoutItsRequiredOptions() {
+    Run run = quayctl("agent", "--version");
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).startsWith("quayctl ");
+  }
+
+  @Test
+  void versionCommandHasHelp() {
+    Run run = quayctl("version", "--help");
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).contains("Usage: quayctl version");
+  }
+
+  @Test
+  void anUnknownOptionIsOneErrorLineAndAPointerToHelp() {
+    Run run = quayctl("docker", "torrent", "pull", "--bogus", "x");
+    assertThat(run.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err().lines())
+        .containsExactly(
+            "quayctl: error: Unknown option: '--bogus'",
+            "Try 'quayctl docker torrent pull --help' for more information.");
+  }
+
+  @Test
+  void anExtraArgumentIsOneErrorLineAndAPointerToHelp() {
+    Run run = quayctl("docker", "torrent", "pull", "a", "b");
+    assertThat(run.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err().lines()).hasSize(2).last().asString().contains("for more information");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--encryption-mode 7|--encryption-mode",
+        "--lower-port 7000 --upper-port 6000|--lower-port/--upper-port",
+        "--platform bogus|--platform",
+        "--tracker notaurl|--tracker must be an announce URL such as http://HOST:PORT/announce,"
+            + " was \"notaurl\"",
+        "--download-rate -5|--download-rate must not be negative",
+        "--upload-rate -1|--upload-rate must not be negative",
+        "--connections-per-second -1|--connections-per-second",
+        "--containerd-address=|--containerd-address",
+        "--runtime podman|--runtime",
+        "--peer nohost|--peer must be HOST:PORT",
+        "--index notaurl|--index must be a URL",
+        "--local-ip example.com|--local-ip",
+        "--docker-host bogus|--docker-host: \"bogus\" is not a Docker engine address",
+        "--docker-host tcp://|--docker-host: \"tcp://\" is not a Docker engine address",
+        "--docker-host unix://|--docker-host",
+      })
+  void badFlagValuesAreUsageErrorsBeforeAnythingIsContacted(String flags, String message) {
+    String[] args = ("docker torrent pull 127.0.0.1:1/app:1 " + flags).split(" ");
+    Run run = quayctl(args);
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains(message).contains("--help' for more information");
+    assertThat(run.out()).doesNotContain("Runtime:").doesNotContain("Resolving");
+  }
+
+  @Test
+  void seedNamesTheServeTrackerFlag() {
+    Run run = quayctl("docker", "torrent", "seed", "127.0.0.1:1/app:1", "--serve-tracker", "x");
+    assertThat(run.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains("--serve-tracker must be HOST:PORT").doesNotContain("--listen");
+  }
+
+  private static TorrentOptions parsed(String... args) {
+    PullCommand pull = new PullCommand();
+    new CommandLine(pull).parseArgs(args);
+    return pull.options;
+  }
+
+  @Test
+  void dockerHostFromTheEnvironmentIsCheckedAndNamed() {
+    TorrentOptions o = parsed("x:1");
+    assertThatThrownBy(() -> o.validate(Map.of("DOCKER_HOST", "bogus")))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("DOCKER_HOST")
+        .hasMessageContaining("unix:///path/to/docker.sock, tcp://HOST:PORT");
+  }
+
+  @Test
+  void dockerHostOfTheEnvironmentIsIgnoredForContainerd() {
+    TorrentOptions o = parsed("x:1", "--runtime", "containerd");
+    o.validate(Map.of("DOCKER_HOST", "bogus"));
+    assertThat(o.dockerHost).isNull();
+  }
+
+  @Test
+  void aBareSocketPathIsAUnixDockerHost() {
+    TorrentOptions o = parsed("x:1", "--docker-host", "/tmp/x/docker.sock");
+    o.validate(Map.of());
+    assertThat(o.dockerHost).isEqualTo("unix:///tmp/x/docker.sock");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://127.0.0.1:6994",
+        "http://127.0.0.1:6994/",
+        "http://127.0.0.1:6994/index",
+        "http://127.0.0.1:6994/index/"
+      })
+  void theIndexIsItsBaseUrlWithOrWithoutIndexPath(String given) {
+    TorrentOptions o = parsed("x:1", "--index", given);
+    o.validate(Map.of());
+    assertThat(o.index).isEqualTo(URI.create("http://127.0.0.1:6994/"));
+  }
+
+  @Test
+  void anIndexBelowAPathKeepsThePath() {
+    TorrentOptions o = parsed("x:1", "--index", "https://h.example/quayctl/index/");
+    o.validate(Map.of());
+    assertThat(o.index).isEqualTo(URI.create("https://h.example/quayctl/"));
+  }
+
+  @Test
+  void aMalformedDockerConfigIsBadInputNamedByItsFile(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("config.json"), "{\"auths\": {\"x\": {}},\n  oops }\n");
+    Run run =
+        quayctl(
+            "docker", "torrent", "pull", "127.0.0.1:1/app:1", "--docker-config", dir.toString());
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err())
+        .contains(dir.resolve("config.json") + ": not valid JSON (line 2, column 3)")
+        .contains("--docker-config DIR");
+    assertThat(run.out()).doesNotContain("Runtime:");
+  }
+}
