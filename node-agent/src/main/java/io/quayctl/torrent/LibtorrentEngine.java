@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +90,9 @@ import org.slf4j.LoggerFactory;
  * newer than its resume data, libtorrent checks the file instead and keeps every good piece.
  */
 public final class LibtorrentEngine implements TorrentEngine {
+  /** A tracker that answered within this long is not reported as failing. */
+  private static final Duration TRACKER_SILENCE = Duration.ofMinutes(2);
+
   private static final Logger log = LoggerFactory.getLogger(LibtorrentEngine.class);
 
   /** libtorrent's global peer class ({@code session_handle::global_peer_class_id}). */
@@ -107,6 +111,9 @@ public final class LibtorrentEngine implements TorrentEngine {
   // Owned by the loop thread.
   private SessionManager session;
   private final Map<InfoHash, Transfer> transfers = new HashMap<>();
+  // Trackers warned about as failing, and when each last answered (loop thread only).
+  private final Set<String> failingTrackers = new HashSet<>();
+  private final Map<String, Instant> trackerAnswered = new HashMap<>();
   private final Map<Digest, Transfer> byDigest = new HashMap<>();
   private CompletableFuture<Void> resumeSavesOnClose;
   private volatile int listenPort;
@@ -501,13 +508,14 @@ public final class LibtorrentEngine implements TorrentEngine {
               "{}: banned peer {} for sending corrupt data", t.metainfo.digest(), b.endpoint());
         }
       } else if (e instanceof TrackerFailed f) {
-        // libtorrent keeps announcing; say so once per run of failures, not at every retry.
-        if (f.timesInRow() <= 1) {
-          log.warn(
-              "{}: tracker {} failed: {} (retrying)",
-              t.metainfo.digest(),
-              f.tracker(),
-              f.message());
+        // libtorrent announces every blob to every tracker from each listen socket, and some of
+        // those cannot reach the tracker: warn once for a tracker that answered nothing lately,
+        // not at each retry of each blob from each socket.
+        Instant answered = trackerAnswered.get(f.tracker());
+        boolean silent =
+            answered == null || answered.isBefore(clock.instant().minus(TRACKER_SILENCE));
+        if (silent && failingTrackers.add(f.tracker())) {
+          log.warn("tracker {} failed: {} (retrying)", f.tracker(), f.message());
         } else {
           log.debug(
               "{}: tracker {} failed {} times in a row: {}",
@@ -517,6 +525,10 @@ public final class LibtorrentEngine implements TorrentEngine {
               f.message());
         }
       } else if (e instanceof TrackerReplied r) {
+        trackerAnswered.put(r.tracker(), clock.instant());
+        if (failingTrackers.remove(r.tracker())) {
+          log.info("tracker {} answers again", r.tracker());
+        }
         log.debug(
             "{}: tracker {} answered with {} peers", t.metainfo.digest(), r.tracker(), r.peers());
       } else if (e instanceof PeerConnected c) {
