@@ -180,7 +180,12 @@ final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel(logLevel));
+    String level = logLevel(logLevel);
+    // debug and trace are for the agent's own loggers: the libraries' (docker-java's HTTP wire
+    // log, the Kubernetes client's) would drown them; those stay at info.
+    boolean verbose = level.equals("debug") || level.equals("trace");
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : level);
+    System.setProperty("org.slf4j.simpleLogger.log.io.quayctl", level);
     NodeRole nodeRole = role(role);
     long downloadKiB = kib(maxDownloadRate, "--max-download-rate");
     long uploadKiB = kib(maxUploadRate, "--max-upload-rate");
