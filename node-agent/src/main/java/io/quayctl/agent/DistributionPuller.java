@@ -17,6 +17,7 @@ import io.quayctl.registry.Platform;
 import io.quayctl.registry.RegistryClient;
 import io.quayctl.registry.RegistryException;
 import io.quayctl.registry.ResolvedImage;
+import io.quayctl.registry.TransferRateLimit;
 import io.quayctl.runtime.RuntimeUnavailableException;
 import io.quayctl.store.BlobStore;
 import io.quayctl.store.DigestMismatchException;
@@ -64,8 +65,18 @@ public final class DistributionPuller implements Puller {
    * @param swarmWait how long a worker waits for the index or a peer to offer a blob
    * @param downloadTimeout how long one blob's download may take
    */
+  /**
+   * How the node pulls.
+   *
+   * @param registryRateLimit the limit that the bastion's registry downloads share, or {@code null}
+   */
   public record Settings(
-      NodeRole role, List<URI> trackers, URI index, Duration swarmWait, Duration downloadTimeout) {
+      NodeRole role,
+      List<URI> trackers,
+      URI index,
+      Duration swarmWait,
+      Duration downloadTimeout,
+      TransferRateLimit registryRateLimit) {
     public Settings {
       trackers = List.copyOf(trackers);
     }
@@ -224,7 +235,11 @@ public final class DistributionPuller implements Puller {
         RegistryClient registry = null;
         if (bastion) {
           CredentialProvider credentials = secrets.credentials(entry.getPullSecrets());
-          registry = RegistryClient.builder().credentials(credentials).clock(clock).build();
+          RegistryClient.Builder builder = RegistryClient.builder().credentials(credentials);
+          if (settings.registryRateLimit() != null) {
+            builder.downloadRateLimit(settings.registryRateLimit());
+          }
+          registry = builder.clock(clock).build();
         }
         ImageDistributor d =
             new ImageDistributor(

@@ -17,6 +17,7 @@ import io.quayctl.api.v1alpha1.NodeRole;
 import io.quayctl.distribution.DataDir;
 import io.quayctl.kube.KubeClients;
 import io.quayctl.kube.PullSecrets;
+import io.quayctl.registry.TransferRateLimit;
 import io.quayctl.runtime.ContainerRuntimes;
 import io.quayctl.store.FileBlobStore;
 import io.quayctl.torrent.EngineConfig;
@@ -138,7 +139,9 @@ final class AgentCommand implements Callable<Integer> {
       names = "--max-download-rate",
       defaultValue = "0",
       paramLabel = "QUANTITY",
-      description = "Download limit in bytes per second, e.g. 100Mi; 0 = none.")
+      description =
+          "Download limit in bytes per second, e.g. 100Mi; 0 = none. Applies to peers and, on a"
+              + " bastion, to the registry.")
   String maxDownloadRate;
 
   @Option(
@@ -212,7 +215,12 @@ final class AgentCommand implements Callable<Integer> {
     DistributionPuller puller =
         new DistributionPuller(
             new DistributionPuller.Settings(
-                nodeRole, trackers, indexUrl, swarmWait, Duration.ofHours(1)),
+                nodeRole,
+                trackers,
+                indexUrl,
+                swarmWait,
+                Duration.ofHours(1),
+                downloadKiB > 0 ? TransferRateLimit.of(downloadKiB * 1024) : null),
             store,
             engine,
             new PullSecrets(client),

@@ -124,9 +124,11 @@ public final class RegistryClient implements Registry {
     this.retryDelay = b.retryDelay;
     this.userAgent = b.userAgent;
     this.rateLimit =
-        b.downloadRateLimit > 0
-            ? new TransferRateLimit(b.downloadRateLimit, System::nanoTime)
-            : null;
+        b.sharedRateLimit != null
+            ? b.sharedRateLimit
+            : b.downloadRateLimit > 0
+                ? new TransferRateLimit(b.downloadRateLimit, System::nanoTime)
+                : null;
     this.plainHttpHint = b.plainHttpHint;
     this.auth = new RegistryAuth(http, b.credentials, b.clock, b.responseTimeout, b.userAgent);
   }
@@ -147,6 +149,7 @@ public final class RegistryClient implements Registry {
     private Duration retryDelay = Duration.ofMillis(200);
     private String userAgent = "quayctl";
     private long downloadRateLimit;
+    private TransferRateLimit sharedRateLimit;
     private String plainHttpHint = "make it one of this client's plain-HTTP registries";
 
     private Builder() {}
@@ -169,6 +172,12 @@ public final class RegistryClient implements Registry {
         throw new IllegalArgumentException("negative download rate limit " + bytesPerSecond);
       }
       this.downloadRateLimit = bytesPerSecond;
+      return this;
+    }
+
+    /** Like {@link #downloadRateLimit(long)}, with a limit shared with other clients. */
+    public Builder downloadRateLimit(TransferRateLimit shared) {
+      this.sharedRateLimit = Objects.requireNonNull(shared);
       return this;
     }
 

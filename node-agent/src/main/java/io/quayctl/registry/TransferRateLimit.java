@@ -5,15 +5,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A download rate limit shared by every transfer of one {@link RegistryClient}: a token bucket that
- * holds at most one second's worth of bytes. A read that overdraws it makes the reader, and the
- * readers after it, wait until the debt is paid.
+ * A download rate limit shared by every transfer of one {@link RegistryClient} (or of several,
+ * given to each builder): a token bucket that holds at most one second's worth of bytes. A read
+ * that overdraws it makes the reader, and the readers after it, wait until the debt is paid.
  */
-final class TransferRateLimit {
+public final class TransferRateLimit {
   private final long bytesPerSecond;
   private final LongSupplier nanoTime;
   private long available;
   private long refilledAt;
+
+  /** A limit of {@code bytesPerSecond} (positive), to share between clients. */
+  public static TransferRateLimit of(long bytesPerSecond) {
+    return new TransferRateLimit(bytesPerSecond, System::nanoTime);
+  }
 
   TransferRateLimit(long bytesPerSecond, LongSupplier nanoTime) {
     if (bytesPerSecond <= 0) {
