@@ -588,57 +588,85 @@ public final class RegistryClient implements Registry {
         file.truncate(0);
       }
       MessageDigest sha = Digest.newSha256();
-      if (file.size() > 0) {
-        log.info("resuming {} at {} of {} bytes", what, file.size(), size);
+      long resumedAt = file.size();
+      if (resumedAt > 0) {
+        log.info("resuming {} at {} of {} bytes", what, resumedAt, size);
         hashPrefix(file, sha);
       }
-      int failures = 0;
-      boolean useRange = true;
-      while (file.size() < size) {
-        long before = file.size();
-        try {
-          useRange = transfer(target, digest, size, file, sha, useRange, what, listener);
-        } catch (RegistryException | StoreWriteException e) {
-          throw e;
-        } catch (InterruptedIOException e) {
-          throw e;
-        } catch (IOException e) {
-          failures = file.size() > before ? 1 : failures + 1;
-          if (failures >= maxAttempts) {
-            throw new RegistryException(
-                Kind.UNREACHABLE,
-                "download of "
-                    + what
-                    + " from registry "
-                    + target.registry()
-                    + " failed "
-                    + failures
-                    + " times in a row at "
-                    + file.size()
-                    + " of "
-                    + size
-                    + " bytes: "
-                    + e.getMessage(),
-                e);
-          }
-          log.warn(
-              "download of {} interrupted at {} of {} bytes ({}); retrying",
-              what,
-              file.size(),
-              size,
-              e.toString());
-          sleep(retryDelay.multipliedBy(1L << Math.min(failures - 1, 6)));
+      while (true) {
+        Digest actual = transferAll(target, digest, size, file, sha, what, listener);
+        if (actual.equals(digest)) {
+          break;
         }
-      }
-      Digest actual = Digest.fromSha256(sha.digest());
-      if (!actual.equals(digest)) {
         file.truncate(0);
-        Files.deleteIfExists(partial);
-        throw new DigestMismatchException(digest, actual, "registry " + target.registry());
+        if (resumedAt == 0) {
+          Files.deleteIfExists(partial);
+          throw new DigestMismatchException(digest, actual, "registry " + target.registry());
+        }
+        // The bytes kept from an earlier run may be what is wrong (a crash, a damaged disk):
+        // the registry gets one more chance, from the first byte.
+        log.warn(
+            "{} did not verify after resuming at {} bytes: the partial data kept from an earlier"
+                + " run may be damaged; downloading it again from the start",
+            what,
+            resumedAt);
+        resumedAt = 0;
+        sha = Digest.newSha256();
       }
       // Committed under the lock so that no other process starts on the renamed file.
       return store.commit(digest, partial);
     }
+  }
+
+  /** Appends the rest of the blob to {@code file}, retrying; returns the digest of the whole. */
+  private Digest transferAll(
+      Target target,
+      Digest digest,
+      long size,
+      FileChannel file,
+      MessageDigest sha,
+      String what,
+      TransferListener listener)
+      throws IOException {
+    int failures = 0;
+    boolean useRange = true;
+    while (file.size() < size) {
+      long before = file.size();
+      try {
+        useRange = transfer(target, digest, size, file, sha, useRange, what, listener);
+      } catch (RegistryException | StoreWriteException e) {
+        throw e;
+      } catch (InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        failures = file.size() > before ? 1 : failures + 1;
+        if (failures >= maxAttempts) {
+          throw new RegistryException(
+              Kind.UNREACHABLE,
+              "download of "
+                  + what
+                  + " from registry "
+                  + target.registry()
+                  + " failed "
+                  + failures
+                  + " times in a row at "
+                  + file.size()
+                  + " of "
+                  + size
+                  + " bytes: "
+                  + e.getMessage(),
+              e);
+        }
+        log.warn(
+            "download of {} interrupted at {} of {} bytes ({}); retrying",
+            what,
+            file.size(),
+            size,
+            e.toString());
+        sleep(retryDelay.multipliedBy(1L << Math.min(failures - 1, 6)));
+      }
+    }
+    return Digest.fromSha256(sha.digest());
   }
 
   /**

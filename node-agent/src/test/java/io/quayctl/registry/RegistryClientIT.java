@@ -352,6 +352,31 @@ class RegistryClientIT {
   }
 
   @Test
+  void aDamagedPartialFileIsDownloadedAgainNotBlamedOnTheRegistry() throws IOException {
+    Layer layer = ImageFixtures.layer("damaged", 1_000_000, 7);
+    Image image = ImageFixtures.image(List.of(layer), AMD64, MediaTypes.OCI_MANIFEST, "damaged");
+    ImageFixtures.push(registry, "damaged", "v1", image);
+    FileBlobStore store = store();
+    int half = layer.gzipped().length / 2;
+    byte[] kept = Arrays.copyOf(layer.gzipped(), half);
+    kept[1000] ^= (byte) 0xff; // what a crash or a bad disk left behind
+    Files.write(store.partialPath(layer.digest()), kept);
+
+    client.fetch(
+        registry.ref("damaged:v1"),
+        Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer.digest(), layer.gzipped().length),
+        store,
+        (d, n) -> {});
+
+    assertThat(Files.readAllBytes(store.find(layer.digest()).orElseThrow()))
+        .isEqualTo(layer.gzipped());
+    List<RegistryServer.Access> gets = registry.blobGets(layer.digest());
+    assertThat(gets).extracting(RegistryServer.Access::status).containsExactly(206, 200);
+    assertThat(gets.get(1).bytes()).isEqualTo(layer.gzipped().length);
+    assertThat(store.partialPath(layer.digest())).doesNotExist();
+  }
+
+  @Test
   void resumesWithARangeRequestAfterTheConnectionDrops() throws IOException {
     Layer layer = ImageFixtures.layer("dropped", 3_000_000, 6);
     Image image = ImageFixtures.image(List.of(layer), AMD64, MediaTypes.OCI_MANIFEST, "dropped");
