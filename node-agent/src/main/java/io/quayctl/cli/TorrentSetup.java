@@ -80,7 +80,13 @@ final class TorrentSetup implements AutoCloseable {
               + " (or --tracker with --index URL)");
     }
     DataDir dataDir = new DataDir(o.dataDir());
-    BlobStore store = dataDir.openStore();
+    BlobStore store;
+    try {
+      store = dataDir.openStore();
+    } catch (java.nio.file.FileSystemException e) {
+      throw new IllegalArgumentException(
+          "--data-dir " + o.dataDir() + " cannot hold the blob store: " + DataDir.reason(e), e);
+    }
     RegistryClient registry = null;
     if (!o.skipWebSeed) {
       // The engine's limit covers peers and the web seed; this one, direct registry fetches.
@@ -112,7 +118,12 @@ final class TorrentSetup implements AutoCloseable {
                 // Frequent polls keep per-peer byte counts close to complete (see --stats-file).
                 Duration.ofMillis(200));
         engine = new LibtorrentEngine(config, store, Clock.systemUTC());
-        engine.start();
+        try {
+          engine.start();
+        } catch (java.net.BindException e) {
+          throw new java.net.BindException(
+              e.getMessage() + ": choose free ports for peers with --lower-port and --upper-port");
+        }
         if (registry != null) {
           webSeed = new WebSeedServer(registry);
           webSeed.start();

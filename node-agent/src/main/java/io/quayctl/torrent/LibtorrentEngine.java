@@ -243,11 +243,15 @@ public final class LibtorrentEngine implements TorrentEngine {
   public void start() throws IOException {
     Files.createDirectories(config.resumeDir());
     NativeLibrary.load();
-    call(
-        () -> {
-          startSession();
-          return null;
-        });
+    try {
+      call(
+          () -> {
+            startSession();
+            return null;
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
     long every = config.tick().toMillis();
     loop.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
   }
@@ -353,14 +357,13 @@ public final class LibtorrentEngine implements TorrentEngine {
     if (listenPort == 0) {
       s.stop();
       throw new UncheckedIOException(
-          new IOException(
-              "libtorrent could not listen on "
+          new java.net.BindException(
+              "no port free for peers on "
                   + config.listenAddress()
-                  + ":"
+                  + " in "
                   + config.listenPort()
-                  + " (+"
-                  + config.listenPortRetries()
-                  + " ports)"));
+                  + "-"
+                  + (config.listenPort() + config.listenPortRetries())));
     }
     log.info("torrent engine listening on {}:{}", config.listenAddress(), listenPort);
   }

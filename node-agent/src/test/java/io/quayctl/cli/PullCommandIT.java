@@ -172,6 +172,17 @@ class PullCommandIT {
   }
 
   @Test
+  void aDataDirThatIsAFileIsAUsageError(@TempDir Path tmp) throws Exception {
+    Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+    Run run = quayctl(pullArgs(registry.host() + "/team/any:1", file).toArray(String[]::new));
+    assertThat(run.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err())
+        .contains("--data-dir " + file + " cannot hold the blob store")
+        .contains("not a directory")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void tamperedBlobFailsWithDigestMismatchAndNothingIsImportedOrStored(@TempDir Path data)
       throws Exception {
     Image image = ImageFixtures.image("tampered", 2, 32 * 1024, Platform.current());
