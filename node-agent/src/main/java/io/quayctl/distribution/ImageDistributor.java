@@ -413,7 +413,12 @@ public final class ImageDistributor implements AutoCloseable {
       sb.append(", --peer ").append(policy.peers());
     }
     sb.append(")");
-    if (peers == 0) {
+    Set<String> banned = stats.map(TransferStats::banned).orElse(Set.of());
+    if (!banned.isEmpty()) {
+      sb.append("; banned for sending data that failed its piece hashes: ")
+          .append(String.join(", ", banned))
+          .append(" (the blob in that host's store may be damaged)");
+    } else if (peers == 0) {
       sb.append(
           webSeed
               ? "; neither a peer nor the registry sent anything: check that the tracker is"

@@ -211,7 +211,8 @@ public final class LibtorrentEngine implements TorrentEngine {
           downloadRate,
           uploadRate,
           peers,
-          fromPeersByEndpoint);
+          fromPeersByEndpoint,
+          banned);
     }
   }
 

@@ -3,6 +3,7 @@ package io.quayctl.torrent;
 import io.quayctl.api.Digest;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Transfer counters of one blob since the engine took it up (across download and seeding).
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param peers current connections
  * @param fromPeersByEndpoint payload bytes received from each peer ({@code ip:port}), counted by
  *     block as they arrived: exact, unlike the sampled counters of {@code peers}
+ * @param banned peers banned for sending data that failed its hash check
  */
 public record TransferStats(
     Digest digest,
@@ -33,7 +35,8 @@ public record TransferStats(
     long downloadRate,
     long uploadRate,
     List<PeerStats> peers,
-    Map<String, Long> fromPeersByEndpoint) {
+    Map<String, Long> fromPeersByEndpoint,
+    Set<String> banned) {
 
   /** Where a blob is in its life in the engine. */
   public enum State {
@@ -49,6 +52,7 @@ public record TransferStats(
   public TransferStats {
     peers = List.copyOf(peers);
     fromPeersByEndpoint = Map.copyOf(fromPeersByEndpoint);
+    banned = Set.copyOf(banned);
   }
 
   /** Payload bytes downloaded from any source. */
