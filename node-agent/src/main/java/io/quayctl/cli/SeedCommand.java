@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
     name = "seed",
     description =
         "Seed an image's blobs to peers: re-check local data, download what is missing, then"
-            + " seed until interrupted or for --duration.",
+            + " seed until interrupted or for --duration. Needs --tracker URL or --serve-tracker"
+            + " HOST:PORT.",
     mixinStandardHelpOptions = true)
 final class SeedCommand implements Callable<Integer> {
 
