@@ -153,7 +153,7 @@ public final class ProgressDisplay {
     double fraction = b.total() <= 0 ? 0 : Math.min(1.0, (double) b.done() / b.total());
     return String.format(
         Locale.ROOT,
-        "%s: %s %.1f%% (%s of %s) down %s/s up %s/s, %d peers%s",
+        "%s: %s %.1f%% (%s of %s) down %s/s up %s/s, %s%s",
         b.label(),
         b.state(),
         fraction * 100,
@@ -161,7 +161,7 @@ public final class ProgressDisplay {
         bytes(b.total()),
         bytes(b.downloadRate()),
         bytes(b.uploadRate()),
-        b.peers(),
+        count(b.peers(), "peer"),
         source(b));
   }
 

@@ -9,6 +9,7 @@ import io.quayctl.runtime.ContainerRuntime;
 import io.quayctl.runtime.ImportResult;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,8 +21,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code quayctl docker torrent pull IMAGE}: download over BitTorrent, verify, import. */
 @Command(
@@ -59,12 +63,18 @@ final class PullCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "After a successful pull, write a JSON summary here: seconds, bytes from peers (by"
-              + " address) and from the registry, the runtime's image id.")
+              + " address) and from the registry, the runtime's image id. Missing parent"
+              + " directories are created; the file is replaced atomically.")
   Path statsFile;
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    options.validate(System.getenv());
+    options.validate(System.getenv(), false);
+    if (statsFile != null) {
+      checkStatsFile(statsFile);
+    }
     PrintStream out = System.out;
     long started = System.nanoTime();
     ImageReference reference = ImageReference.parse(image);
@@ -164,6 +174,32 @@ final class PullCommand implements Callable<Integer> {
     return line;
   }
 
+  /**
+   * Fails unless {@code file} can be written after the pull: not a directory, and its nearest
+   * existing ancestor a writable directory (missing ones are created when the file is written).
+   */
+  private void checkStatsFile(Path file) {
+    Path target = file.toAbsolutePath().normalize();
+    if (Files.isDirectory(target)) {
+      throw new ParameterException(
+          spec.commandLine(), "--stats-file must be a file, not a directory, was \"" + file + "\"");
+    }
+    Path existing = target.getParent();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null || !Files.isDirectory(existing)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--stats-file \"" + file + "\" cannot be created: " + existing + " is not a directory");
+    }
+    if (!Files.isWritable(existing)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--stats-file \"" + file + "\" cannot be created: " + existing + " is not writable");
+    }
+  }
+
   private void writeStats(
       ResolvedImage resolved,
       String runtimeName,
@@ -184,10 +220,29 @@ final class PullCommand implements Callable<Integer> {
     json.put("fromRegistry", totals.fromRegistry());
     ObjectNode peers = json.putObject("fromPeersByAddress");
     byPeer.forEach(peers::put);
-    Path parent = statsFile.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, ".quayctl-stats", ".json");
-    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), json);
-    Files.move(tmp, statsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Path target = statsFile.toAbsolutePath();
+    Path parent = target.getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(parent);
+      // Beside the target, so that the move is atomic and nothing is left elsewhere.
+      tmp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".tmp");
+      JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), json);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      if (tmp != null) {
+        Files.deleteIfExists(tmp);
+      }
+      throw new IOException("--stats-file " + statsFile + ": " + describe(e), e);
+    }
+  }
+
+  /** An I/O failure in words: {@code /x: Not a directory} rather than a bare path. */
+  private static String describe(Exception e) {
+    if (e instanceof FileSystemException f) {
+      String reason = f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+      return f.getFile() == null ? reason : f.getFile() + ": " + reason;
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }

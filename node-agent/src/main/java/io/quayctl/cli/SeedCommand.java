@@ -9,15 +9,19 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code quayctl docker torrent seed IMAGE}: get every blob (verified), then seed it. */
 @Command(
     name = "seed",
     description =
         "Seed an image's blobs to peers: re-check local data, download what is missing, then"
-            + " seed until interrupted or for --duration.",
+            + " seed until interrupted or for --duration. Needs --tracker URL or --serve-tracker"
+            + " HOST:PORT.",
     mixinStandardHelpOptions = true)
 final class SeedCommand implements Callable<Integer> {
 
@@ -25,6 +29,8 @@ final class SeedCommand implements Callable<Integer> {
   String image;
 
   @Mixin TorrentOptions options;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--duration",
@@ -50,9 +56,14 @@ final class SeedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    options.validate(System.getenv());
     InetSocketAddress trackerAddress =
         serveTracker == null ? null : TrackerCommand.address(serveTracker, "--serve-tracker");
+    options.validate(System.getenv(), trackerAddress != null);
+    if (trackerAddress == null && options.trackers.isEmpty() && options.peers.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "seeding needs a tracker: give --tracker URL or --serve-tracker HOST:PORT");
+    }
     PrintStream out = System.out;
     ImageReference reference = ImageReference.parse(image);
     if (squashed) {
@@ -71,10 +82,6 @@ final class SeedCommand implements Callable<Integer> {
                     + options.dataDir())) {
       if (tracker != null) {
         out.println("Tracker and index listening at " + tracker.baseUri());
-      }
-      if (setup.engine == null) {
-        throw new IllegalArgumentException(
-            "seeding needs a tracker: give --tracker URL or --serve-tracker HOST:PORT");
       }
       out.println("Peers connect to port " + setup.engine.listenPort());
       ResolvedImage resolved = Transfers.resolve(setup, reference, options, out);

@@ -180,8 +180,10 @@ public final class TorrentOptions {
    * or the network; normalises {@code --index} and the Docker host. Throws a {@link
    * ParameterException} that names the flag and the value. Also reads the Docker CLI's config, the
    * user's own input too: a malformed one is an {@link IllegalArgumentException} naming the file.
+   * {@code servesTracker}: this process runs a tracker and index too ({@code seed
+   * --serve-tracker}).
    */
-  void validate(Map<String, String> env) {
+  void validate(Map<String, String> env, boolean servesTracker) {
     for (URI tracker : trackers) {
       if (tracker.getScheme() == null
           || !TRACKER_SCHEMES.contains(tracker.getScheme().toLowerCase(Locale.ROOT))
@@ -197,6 +199,16 @@ public final class TorrentOptions {
     }
     for (String peer : peers) {
       checkHostPort(peer, "--peer");
+    }
+    // The manifest and metainfo come from the index, the bytes from peers that a tracker names or
+    // --peer gives; the index defaults to the first --tracker's host.
+    boolean hasIndex = index != null || !trackers.isEmpty() || servesTracker;
+    boolean hasPeers = !trackers.isEmpty() || !peers.isEmpty() || servesTracker;
+    if (skipWebSeed && !(hasIndex && hasPeers)) {
+      throw usage(
+          "--skip-web-seed needs an index for the manifest and peers for the bytes: give --tracker"
+              + " URL of a quayctl tracker (it serves the index too), or --index URL with --tracker"
+              + " URL or --peer HOST:PORT");
     }
     if (lowerPort < 1024 || upperPort < lowerPort || upperPort > 65535) {
       throw usage(

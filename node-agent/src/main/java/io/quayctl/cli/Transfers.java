@@ -73,8 +73,7 @@ final class Transfers {
               "Seeding: "
                   + ProgressDisplay.bytes(now.uploaded())
                   + " uploaded so far, "
-                  + now.peers()
-                  + (now.peers() == 1 ? " peer" : " peers")
+                  + ProgressDisplay.count(now.peers(), "peer")
                   + " connected");
           reported = now.uploaded();
         }

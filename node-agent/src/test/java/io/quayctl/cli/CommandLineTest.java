@@ -104,6 +104,10 @@ class CommandLineTest {
         "--docker-host bogus|--docker-host: \"bogus\" is not a Docker engine address",
         "--docker-host tcp://|--docker-host: \"tcp://\" is not a Docker engine address",
         "--docker-host unix://|--docker-host",
+        "--skip-web-seed|--skip-web-seed needs an index for the manifest and peers for the bytes",
+        "--skip-web-seed --peer 127.0.0.1:6881|--skip-web-seed needs an index",
+        "--skip-web-seed --index http://127.0.0.1:1/|--skip-web-seed needs an index",
+        "--stats-file /|--stats-file must be a file, not a directory",
       })
   void badFlagValuesAreUsageErrorsBeforeAnythingIsContacted(String flags, String message) {
     String[] args = ("docker torrent pull 127.0.0.1:1/app:1 " + flags).split(" ");
@@ -120,6 +124,49 @@ class CommandLineTest {
     assertThat(run.err()).contains("--serve-tracker must be HOST:PORT").doesNotContain("--listen");
   }
 
+  @Test
+  void aStatsFileBelowAFileIsAUsageErrorBeforeThePull(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    Run run =
+        quayctl(
+            "docker",
+            "torrent",
+            "pull",
+            "127.0.0.1:1/app:1",
+            "--stats-file",
+            file.resolve("sub/stats.json").toString());
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains("--stats-file").contains(file + " is not a directory");
+    assertThat(run.out()).doesNotContain("Runtime:");
+  }
+
+  @Test
+  void seedWithoutATrackerIsAUsageErrorBeforeTheDataDirIsOpened(@TempDir Path dir) {
+    Path data = dir.resolve("data");
+    Run run =
+        quayctl("docker", "torrent", "seed", "127.0.0.1:1/app:1", "--data-dir", data.toString());
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err())
+        .contains("seeding needs a tracker: give --tracker URL or --serve-tracker");
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
+  void peersOnlyNeedsAnIndexAndAPeerNotATracker() {
+    TorrentOptions o =
+        parsed(
+            "x:1", "--skip-web-seed", "--peer", "127.0.0.1:6881", "--index", "http://127.0.0.1:1/");
+    o.validate(Map.of(), false);
+    assertThat(o.peers).containsExactly("127.0.0.1:6881");
+  }
+
+  @Test
+  void aTrackerThisProcessServesIsIndexAndPeersForSkipWebSeed() {
+    TorrentOptions o = parsed("x:1", "--skip-web-seed");
+    o.validate(Map.of(), true);
+    assertThat(o.skipWebSeed).isTrue();
+  }
+
   private static TorrentOptions parsed(String... args) {
     PullCommand pull = new PullCommand();
     new CommandLine(pull).parseArgs(args);
@@ -129,7 +176,7 @@ class CommandLineTest {
   @Test
   void dockerHostFromTheEnvironmentIsCheckedAndNamed() {
     TorrentOptions o = parsed("x:1");
-    assertThatThrownBy(() -> o.validate(Map.of("DOCKER_HOST", "bogus")))
+    assertThatThrownBy(() -> o.validate(Map.of("DOCKER_HOST", "bogus"), false))
         .isInstanceOf(ParameterException.class)
         .hasMessageContaining("DOCKER_HOST")
         .hasMessageContaining("unix:///path/to/docker.sock, tcp://HOST:PORT");
@@ -138,14 +185,14 @@ class CommandLineTest {
   @Test
   void dockerHostOfTheEnvironmentIsIgnoredForContainerd() {
     TorrentOptions o = parsed("x:1", "--runtime", "containerd");
-    o.validate(Map.of("DOCKER_HOST", "bogus"));
+    o.validate(Map.of("DOCKER_HOST", "bogus"), false);
     assertThat(o.dockerHost).isNull();
   }
 
   @Test
   void aBareSocketPathIsAUnixDockerHost() {
     TorrentOptions o = parsed("x:1", "--docker-host", "/tmp/x/docker.sock");
-    o.validate(Map.of());
+    o.validate(Map.of(), false);
     assertThat(o.dockerHost).isEqualTo("unix:///tmp/x/docker.sock");
   }
 
@@ -159,14 +206,14 @@ class CommandLineTest {
       })
   void theIndexIsItsBaseUrlWithOrWithoutIndexPath(String given) {
     TorrentOptions o = parsed("x:1", "--index", given);
-    o.validate(Map.of());
+    o.validate(Map.of(), false);
     assertThat(o.index).isEqualTo(URI.create("http://127.0.0.1:6994/"));
   }
 
   @Test
   void anIndexBelowAPathKeepsThePath() {
     TorrentOptions o = parsed("x:1", "--index", "https://h.example/quayctl/index/");
-    o.validate(Map.of());
+    o.validate(Map.of(), false);
     assertThat(o.index).isEqualTo(URI.create("https://h.example/quayctl/"));
   }
 

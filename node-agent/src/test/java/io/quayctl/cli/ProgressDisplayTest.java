@@ -128,4 +128,10 @@ class ProgressDisplayTest {
     assertThat(ProgressDisplay.count(0, "layer")).isEqualTo("0 layers");
     assertThat(ProgressDisplay.count(3, "blob")).isEqualTo("3 blobs");
   }
+
+  @Test
+  void oneConnectedPeerIsSingular() {
+    BlobProgress b = new BlobProgress("cccc", "downloading", MIB, 2 * MIB, MIB, 0, 1, MIB, 0);
+    assertThat(ProgressDisplay.line(b)).contains(", 1 peer (peers 1.0 MiB");
+  }
 }

@@ -10,9 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A client of the metainfo index served by {@link TrackerServer}. Thread-safe. */
 public final class IndexClient {
+  private static final Logger LOG = LoggerFactory.getLogger(IndexClient.class);
   private final URI base;
   private final HttpClient http;
   private final Duration timeout;
@@ -51,9 +54,11 @@ public final class IndexClient {
   public Optional<byte[]> torrent(String digest) throws IOException {
     HttpResponse<byte[]> r = send(request(blobUri(digest)).GET().build());
     if (r.statusCode() == 404) {
+      LOG.debug("index {}: no metainfo for {} yet", base, digest);
       return Optional.empty();
     }
     expect(r, "get metainfo for " + digest, 200);
+    LOG.debug("index {}: metainfo for {} ({} bytes)", base, digest, r.body().length);
     return Optional.of(r.body());
   }
 
@@ -77,14 +82,17 @@ public final class IndexClient {
   public Optional<IndexedImage> image(String reference, String platform) throws IOException {
     HttpResponse<byte[]> r = send(request(imageUri(reference, platform)).GET().build());
     if (r.statusCode() == 404) {
+      LOG.debug("index {}: no manifest for {} ({}) yet", base, reference, platform);
       return Optional.empty();
     }
     expect(r, "get manifest for " + reference, 200);
-    return Optional.of(
+    IndexedImage image =
         new IndexedImage(
             r.headers().firstValue("Content-Type").orElse(""),
             r.headers().firstValue("Docker-Content-Digest").orElse(""),
-            r.body()));
+            r.body());
+    LOG.debug("index {}: manifest {} for {} ({})", base, image.digest(), reference, platform);
+    return Optional.of(image);
   }
 
   private URI blobUri(String digest) {
