@@ -515,10 +515,13 @@ public final class LibtorrentEngine implements TorrentEngine {
         // libtorrent announces every blob to every tracker from each listen socket, and some of
         // those cannot reach the tracker: warn once for a tracker that answered nothing lately,
         // not at each retry of each blob from each socket.
+        // "skipping tracker announce (unreachable)" is such a socket (loopback, say) being left
+        // out: a failure only when it goes on and no socket got an answer.
         Instant answered = trackerAnswered.get(f.tracker());
         boolean silent =
             answered == null || answered.isBefore(clock.instant().minus(TRACKER_SILENCE));
-        if (silent && failingTrackers.add(f.tracker())) {
+        boolean skipped = f.message() != null && f.message().contains("skipping tracker announce");
+        if (silent && (!skipped || f.timesInRow() >= 3) && failingTrackers.add(f.tracker())) {
           log.warn("tracker {} failed: {} (retrying)", f.tracker(), f.message());
         } else {
           log.debug(
