@@ -46,8 +46,9 @@ final class PullCommand implements Callable<Integer> {
   @Option(
       names = "--squashed",
       description =
-          "Not supported yet: squashed images are refused with exit code 9 (the flag is kept for"
-              + " the original quayctl's scripts).")
+          "Pull the image squashed into one layer: a host that reads the registry squashes it"
+              + " (and seeds the result), other hosts get the squashed layer from peers. The"
+              + " runtime gets it under the same name.")
   boolean squashed;
 
   @Option(
@@ -78,10 +79,6 @@ final class PullCommand implements Callable<Integer> {
     PrintStream out = System.out;
     long started = System.nanoTime();
     ImageReference reference = ImageReference.parse(image);
-    if (squashed) {
-      throw new UnsupportedOperationException(
-          "--squashed is not supported yet: squashed images arrive with a later release");
-    }
     try (ContainerRuntime runtime = Runtimes.open(options, out);
         TorrentSetup setup = TorrentSetup.open(options, reference, null);
         ShutdownGuard guard =
@@ -91,7 +88,9 @@ final class PullCommand implements Callable<Integer> {
                 "interrupted: verified blobs and partial downloads are kept in "
                     + options.dataDir()
                     + "; run the same command to resume")) {
-      ResolvedImage resolved = Transfers.resolve(setup, reference, options, out);
+      ResolvedImage original = Transfers.resolve(setup, reference, options, out);
+      ResolvedImage resolved =
+          squashed ? Transfers.squashed(setup, original, options, out) : original;
       // Already in the runtime: nothing to fetch, unless its blobs are wanted for seeding.
       boolean fetch = !seedAfter.isZero() || !runtime.isPresent(resolved);
       if (fetch) {
@@ -99,6 +98,14 @@ final class PullCommand implements Callable<Integer> {
       }
       ImageDistributor.Totals totals = setup.distributor.totals(resolved);
       Map<String, Long> byPeer = setup.distributor.fromPeersByAddress(resolved);
+      if (squashed) {
+        // What the original's layers took to get here, on a host that squashed them.
+        totals = totals.plus(setup.distributor.totals(original));
+        setup
+            .distributor
+            .fromPeersByAddress(original)
+            .forEach((k, v) -> byPeer.merge(k, v, Long::sum));
+      }
       if (fetch) {
         out.println(
             "Verified "

@@ -50,8 +50,8 @@ final class SeedCommand implements Callable<Integer> {
   @Option(
       names = "--squashed",
       description =
-          "Not supported yet: squashed images are refused with exit code 9 (the flag is kept for"
-              + " the original quayctl's scripts).")
+          "Seed the image squashed into one layer (for pulls with --squashed): squash it here"
+              + " from its layers, publish it to the index and seed it.")
   boolean squashed;
 
   @Override
@@ -66,10 +66,6 @@ final class SeedCommand implements Callable<Integer> {
     }
     PrintStream out = System.out;
     ImageReference reference = ImageReference.parse(image);
-    if (squashed) {
-      throw new UnsupportedOperationException(
-          "--squashed is not supported yet: squashed images arrive with a later release");
-    }
     TrackerServer tracker =
         trackerAddress == null ? null : TrackerCommand.start(trackerAddress, "--serve-tracker");
     try (TorrentSetup setup = TorrentSetup.open(options, reference, tracker);
@@ -85,6 +81,9 @@ final class SeedCommand implements Callable<Integer> {
       }
       out.println("Peers connect to port " + setup.engine.listenPort());
       ResolvedImage resolved = Transfers.resolve(setup, reference, options, out);
+      if (squashed) {
+        resolved = Transfers.squashed(setup, resolved, options, out);
+      }
       Transfers.fetchWithProgress(setup.distributor, resolved, options, out);
       guard.stoppingIsNormal(Transfers.stoppedSeeding(setup.distributor, resolved));
       out.println(

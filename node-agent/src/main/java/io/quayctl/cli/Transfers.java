@@ -3,11 +3,13 @@ package io.quayctl.cli;
 import io.quayctl.api.ImageReference;
 import io.quayctl.distribution.ImageDistributor;
 import io.quayctl.registry.ResolvedImage;
+import io.quayctl.squash.Squasher;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,51 @@ final class Transfers {
             + ", "
             + ProgressDisplay.bytes(image.totalBytes()));
     return image;
+  }
+
+  /**
+   * The squashed form of {@code original} ({@code --squashed}). A host that reads the registry
+   * fetches the original's blobs (with progress) and squashes them, unless it did before; others
+   * take the squashed manifest from the index. Its blobs still have to be fetched.
+   */
+  static ResolvedImage squashed(
+      TorrentSetup setup, ResolvedImage original, TorrentOptions options, PrintStream out)
+      throws IOException {
+    Squasher squasher = new Squasher(setup.store);
+    if (setup.registry != null && squasher.cached(original).isEmpty()) {
+      fetchWithProgress(setup.distributor, original, options, out);
+      out.println(
+          "Squashing "
+              + ProgressDisplay.count(original.layers().size(), "layer")
+              + " ("
+              + ProgressDisplay.bytes(original.totalBytes())
+              + ") into one");
+    }
+    ResolvedImage squashed =
+        setup.distributor.resolveSquashed(
+            original,
+            squasher,
+            r ->
+                out.println(
+                    String.format(
+                        Locale.ROOT,
+                        "Squashed into %s in %.1f s: %d of %d entries kept, %s applied%s",
+                        ProgressDisplay.bytes(r.layerBytes()),
+                        r.took().toMillis() / 1000.0,
+                        r.entriesKept(),
+                        r.entriesRead(),
+                        ProgressDisplay.count(r.whiteouts(), "whiteout"),
+                        r.brokenLinks() == 0
+                            ? ""
+                            : ", "
+                                + ProgressDisplay.count(r.brokenLinks(), "hard link")
+                                + " to missing files dropped")));
+    out.println(
+        "Squashed manifest "
+            + squashed.manifestDigest()
+            + ": 1 layer, "
+            + ProgressDisplay.bytes(squashed.totalBytes()));
+    return squashed;
   }
 
   /** Fetches every blob, showing progress as it goes. */

@@ -8,6 +8,7 @@ import io.quayctl.registry.Platform;
 import io.quayctl.registry.Registry;
 import io.quayctl.registry.RegistryException;
 import io.quayctl.registry.ResolvedImage;
+import io.quayctl.squash.Squasher;
 import io.quayctl.store.BlobStore;
 import io.quayctl.store.DigestMismatchException;
 import io.quayctl.store.FileBlobStore;
@@ -39,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,11 +161,71 @@ public final class ImageDistributor implements AutoCloseable {
       }
       return image;
     }
+    IndexedImage indexed =
+        awaitIndexed(
+            reference.toString(),
+            platform.toString(),
+            "image " + reference + " for " + platform,
+            "a host with registry access (a bastion) must pull or seed it first");
+    ResolvedImage image =
+        ImageManifests.parse(reference, indexed.manifest(), indexed.mediaType(), platform);
+    Optional<Digest> pinned = reference.digest();
+    if (pinned.isPresent()
+        && !pinned.get().equals(image.manifestDigest())
+        && !pinned.get().equals(image.topDigest())) {
+      throw new DigestMismatchException(pinned.get(), image.manifestDigest(), "the index");
+    }
+    return image;
+  }
+
+  /**
+   * The squashed form of {@code original} (see {@link Squasher}), named like it. A host that may
+   * read the registry squashes the original, whose blobs must be in the store ({@link #fetch}), and
+   * publishes the result to the index; other hosts take the squashed manifest from the index,
+   * waiting up to the swarm wait for a bastion to publish it, and check that it names {@code
+   * original}. Either way a squash made here before is reused. Call {@link #fetch} on the result to
+   * get (or share) its blobs.
+   */
+  public ResolvedImage resolveSquashed(
+      ResolvedImage original, Squasher squasher, Consumer<Squasher.Report> progress)
+      throws IOException {
+    Optional<ResolvedImage> cached = squasher.cached(original);
+    if (policy.registryAllowed()) {
+      ResolvedImage squashed =
+          cached.isPresent() ? cached.get() : squasher.squash(original, progress);
+      if (index != null) {
+        index.putImage(
+            Squasher.indexKey(original),
+            null,
+            squashed.manifestMediaType(),
+            squashed.manifestBytes());
+      }
+      return squashed;
+    }
+    if (cached.isPresent()) {
+      return cached.get();
+    }
+    IndexedImage indexed =
+        awaitIndexed(
+            Squasher.indexKey(original),
+            null,
+            "a squashed form of " + original.reference() + " (" + original.manifestDigest() + ")",
+            "a host with registry access (a bastion) must pull or seed it with --squashed first");
+    ResolvedImage squashed = Squasher.parse(original, indexed.manifest());
+    squasher.remember(original, squashed);
+    return squashed;
+  }
+
+  /**
+   * Waits up to the swarm wait for the index to know {@code key} ({@code platform} may be null).
+   */
+  private IndexedImage awaitIndexed(String key, String platform, String what, String hint)
+      throws IOException {
     Instant deadline = clock.instant().plus(policy.swarmWait());
     while (true) {
       Optional<IndexedImage> indexed;
       try {
-        indexed = index.image(reference.toString(), platform.toString());
+        indexed = index.image(key, platform);
       } catch (InterruptedIOException e) {
         throw e;
       } catch (IOException e) {
@@ -175,29 +237,19 @@ public final class ImageDistributor implements AutoCloseable {
         continue;
       }
       if (indexed.isPresent()) {
-        ResolvedImage image =
-            ImageManifests.parse(
-                reference, indexed.get().manifest(), indexed.get().mediaType(), platform);
-        Optional<Digest> pinned = reference.digest();
-        if (pinned.isPresent()
-            && !pinned.get().equals(image.manifestDigest())
-            && !pinned.get().equals(image.topDigest())) {
-          throw new DigestMismatchException(pinned.get(), image.manifestDigest(), "the index");
-        }
-        return image;
+        return indexed.get();
       }
       if (!clock.instant().isBefore(deadline)) {
         throw new RegistryException(
             RegistryException.Kind.NOT_FOUND,
             "the index at "
                 + index.base()
-                + " does not know image "
-                + reference
-                + " for "
-                + platform
+                + " does not know "
+                + what
                 + " after "
                 + pretty(policy.swarmWait())
-                + "; a host with registry access (a bastion) must pull or seed it first");
+                + "; "
+                + hint);
       }
       sleep(POLL);
     }
@@ -619,7 +671,12 @@ public final class ImageDistributor implements AutoCloseable {
    * @param fromPeers bytes from BitTorrent peers
    * @param fromRegistry bytes from the registry, directly or through the web seed
    */
-  public record Totals(long fromPeers, long fromRegistry) {}
+  public record Totals(long fromPeers, long fromRegistry) {
+    /** Both totals added up. */
+    public Totals plus(Totals other) {
+      return new Totals(fromPeers + other.fromPeers, fromRegistry + other.fromRegistry);
+    }
+  }
 
   @Override
   public void close() {

@@ -146,6 +146,72 @@ class MultiHostPullIT {
   }
 
   @Test
+  void aSquashedImageTravelsAsOneLayerAndHoldsWhatItsLayersBuild() throws Exception {
+    List<ImageFixtures.Layer> layers =
+        List.of(
+            ImageFixtures.layer("sq-base", 1024 * 1024, 11),
+            ImageFixtures.layer("sq-mid", 1024 * 1024, 12),
+            ImageFixtures.layerOf(
+                "sq-base/.wh.file-0.bin",
+                "",
+                ".wh.sq-mid",
+                "",
+                "sq-top/",
+                "",
+                "sq-top/README",
+                "top"));
+    Image image =
+        ImageFixtures.image(
+            layers, Platform.current(), io.quayctl.registry.MediaTypes.DOCKER_MANIFEST_V2, "sq");
+    ImageFixtures.push(registry, "team/squash", "1", image);
+    String ref = registry.host() + "/team/squash:1";
+    Path stats = work.resolve("squash-b.json");
+
+    try (QuayctlProcess seed = seed(ref, "seed-squash", 6972, "--squashed")) {
+      seed.awaitOutput("Seeding " + ref, RUN_TIMEOUT);
+      assertThat(seed.out()).contains("Squashing 3 layers").contains("Squashed manifest ");
+      try (QuayctlProcess pull =
+          pull(
+              b,
+              dockerB,
+              ref,
+              6972,
+              "pull-squash",
+              stats,
+              work.resolve("pull-squash-b"),
+              "--squashed")) {
+        assertThat(pull.awaitExit(RUN_TIMEOUT)).as(pull.transcript()).isZero();
+        assertThat(pull.out()).contains("Squashed manifest ").contains("Imported " + ref);
+      }
+    }
+
+    JsonNode inspect = JSON.readTree(dockerB.docker("image", "inspect", ref).orThrow()).get(0);
+    assertThat(inspect.get("RootFS").get("Layers")).hasSize(1);
+    assertThat(inspect.get("Config").get("Labels").get("io.quayctl.fixture").asText())
+        .isEqualTo("sq");
+    Path exported = work.resolve("squash-b-export.tar");
+    dockerB.docker("create", "--name", "squash-b", ref).orThrow();
+    dockerB.docker("export", "-o", exported.toString(), "squash-b").orThrow();
+    List<String> files = new ArrayList<>();
+    try (var tar =
+        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            java.nio.file.Files.newInputStream(exported))) {
+      for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        files.add(e.getName());
+      }
+    }
+    assertThat(files)
+        .contains("sq-base/file-1.bin", "sq-base/README", "sq-top/README")
+        .doesNotContain("sq-base/file-0.bin")
+        .noneMatch(f -> f.startsWith("sq-mid"));
+    // B got the squashed blobs from A alone; the registry served the original blobs once, to A.
+    JsonNode summary = JSON.readTree(stats.toFile());
+    assertThat(summary.get("fromRegistry").asLong()).isZero();
+    assertThat(summary.get("fromPeers").asLong()).isPositive();
+    assertEachBlobServedOnce(image);
+  }
+
+  @Test
   void sigtermKeepsTheDownloadedPartAndTheNextRunResumes() throws Exception {
     Image image = ImageFixtures.image("resume", 1, 8 * 1024 * 1024, Platform.current());
     ImageFixtures.push(registry, "team/resume", "1", image);
@@ -255,7 +321,8 @@ class MultiHostPullIT {
       int trackerPort,
       String name,
       Path stats,
-      Path data)
+      Path data,
+      String... extra)
       throws IOException {
     List<String> args =
         new ArrayList<>(
@@ -276,6 +343,7 @@ class MultiHostPullIT {
     if (stats != null) {
       args.addAll(List.of("--stats-file", stats.toString()));
     }
+    args.addAll(List.of(extra));
     return QuayctlProcess.start(host, work, name, args);
   }
 

@@ -135,6 +135,39 @@ public final class ImageFixtures {
     }
   }
 
+  /**
+   * A layer of the given entries, in order: {@code name, content} pairs; a name ending in {@code /}
+   * is a directory (its content ignored), {@code .wh.NAME} a whiteout.
+   */
+  public static Layer layerOf(String... namesAndContents) {
+    try {
+      ByteArrayOutputStream tarBytes = new ByteArrayOutputStream();
+      try (TarArchiveOutputStream tar = new TarArchiveOutputStream(tarBytes)) {
+        for (int i = 0; i < namesAndContents.length; i += 2) {
+          TarArchiveEntry entry = new TarArchiveEntry(namesAndContents[i]);
+          byte[] data =
+              entry.isDirectory()
+                  ? new byte[0]
+                  : namesAndContents[i + 1].getBytes(StandardCharsets.UTF_8);
+          entry.setSize(data.length);
+          entry.setMode(entry.isDirectory() ? 040755 : 0100644);
+          tar.putArchiveEntry(entry);
+          tar.write(data);
+          tar.closeArchiveEntry();
+        }
+      }
+      byte[] tar = tarBytes.toByteArray();
+      ByteArrayOutputStream gz = new ByteArrayOutputStream();
+      try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+        out.write(tar);
+      }
+      byte[] gzipped = gz.toByteArray();
+      return new Layer(gzipped, Digest.of(gzipped), Digest.of(tar));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A Docker v2 schema 2 image of {@code layerCount} layers of about {@code layerBytes} each. */
   public static Image image(String name, int layerCount, long layerBytes, Platform platform) {
     return image(name, layerCount, layerBytes, platform, MediaTypes.DOCKER_MANIFEST_V2);
