@@ -2,6 +2,9 @@ package io.quayctl.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quayctl.api.v1alpha1.ImageFormat;
 import io.quayctl.api.v1alpha1.ImagePull;
 import io.quayctl.api.v1alpha1.ImagePullPhase;
 import io.quayctl.api.v1alpha1.Layer;
@@ -13,9 +16,11 @@ import io.quayctl.testing.TestNetwork;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -31,6 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImagePullE2E {
   private static final Duration PULL_TIMEOUT = Duration.ofSeconds(120);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The bastion's link is slower than the workers' so that sharing among workers shows. */
   private static final String BASTION_RATE = "80mbit";
@@ -206,6 +212,43 @@ class ImagePullE2E {
     // No seed duration set: nodes seed while the ImagePull exists, and stop when it is gone.
     for (String infohash : infohashes) {
       awaitTrue("no seeders of " + infohash, () -> seeders(infohash) == 0);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void aSquashedImagePullLandsAsOneLayerOnEveryNodeAndWorkersGetItFromPeers() throws Exception {
+    Cluster.PushedImage image = cluster.pushImage("e2e/squashed", "v1", 3, 1L << 20);
+    ImagePull pull =
+        cluster.applyImagePull(
+            "squashed", image.reference(), spec -> spec.setFormat(ImageFormat.SQUASHED));
+    ImagePull done = awaitComplete("squashed");
+
+    assertThat(done.getStatus().getResolvedDigest()).isEqualTo(image.digest());
+    assertThat(done.getStatus().getSucceeded()).isEqualTo(cluster.nodes().size());
+    assertThat(done.getStatus().getLayers()).as("the squashed layer").hasSize(1);
+    Set<String> digests = new HashSet<>();
+    for (NodeHost node : cluster.nodes()) {
+      String digest = node.imageDigest(image.reference()).orElseThrow();
+      digests.add(digest);
+      JsonNode manifest = JSON.readTree(node.ctr("content", "get", digest).orThrow());
+      assertThat(manifest.path("layers")).as("layers in %s's containerd", node.name()).hasSize(1);
+      assertThat(manifest.path("annotations").path("io.quayctl.squashed-from").asText())
+          .isEqualTo(image.digest());
+    }
+    assertThat(digests).as("the same squashed image on every node").hasSize(1);
+    Map<String, Optional<NodeImageEntryStatus>> statuses = cluster.nodeStatuses(pull.key());
+    for (NodeHost worker : cluster.workers()) {
+      NodeImageEntryStatus status = statuses.get(worker.name()).orElseThrow();
+      assertThat(status.getBytesFromRegistry()).as(worker.name() + " from registry").isZero();
+      assertThat(status.getBytesFromPeers()).as(worker.name() + " from peers").isPositive();
+    }
+    // The bastion read each original blob once; nobody read anything else from the registry.
+    for (ImageFixtures.Layer layer : image.image().layers()) {
+      List<RegistryServer.Access> gets = cluster.registry().blobGets(layer.digest());
+      assertThat(gets.stream().mapToLong(RegistryServer.Access::bytes).sum())
+          .as("bytes of %s served by the registry", layer.digest())
+          .isEqualTo(layer.gzipped().length);
     }
   }
 

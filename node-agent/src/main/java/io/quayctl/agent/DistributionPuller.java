@@ -19,6 +19,7 @@ import io.quayctl.registry.RegistryException;
 import io.quayctl.registry.ResolvedImage;
 import io.quayctl.registry.TransferRateLimit;
 import io.quayctl.runtime.RuntimeUnavailableException;
+import io.quayctl.squash.Squasher;
 import io.quayctl.store.BlobStore;
 import io.quayctl.store.DigestMismatchException;
 import io.quayctl.torrent.Metainfo;
@@ -183,7 +184,9 @@ public final class DistributionPuller implements Puller {
     final Consumer<PullEvent> events;
     volatile Future<?> future;
     volatile ImageDistributor distributor;
-    volatile ResolvedImage image;
+    // The images whose blobs this job fetches, seeds and reports: the resolved image, and its
+    // squashed form when the entry asks for one (a worker then fetches only that).
+    volatile List<ResolvedImage> images = List.of();
     volatile NodeImagePhase stage = NodeImagePhase.Pending;
     volatile boolean stopped;
 
@@ -208,9 +211,6 @@ public final class DistributionPuller implements Puller {
               "this entry asks to resolve, but the agent runs with --role="
                   + settings.role().name().toLowerCase(java.util.Locale.ROOT)
                   + " and may not read the registry");
-        }
-        if (entry.getFormat() == ImageFormat.SQUASHED) {
-          throw new JobFailure("UnsupportedFormat", "squashed images are not supported yet");
         }
         ImageReference reference;
         Platform platform;
@@ -259,24 +259,39 @@ public final class DistributionPuller implements Puller {
         phase(resolver ? NodeImagePhase.Resolving : NodeImagePhase.Pulling);
         ResolvedImage resolved = d.resolve(reference, platform);
         checkDigest(resolved);
-        image = resolved;
-        if (resolver) {
+        boolean squash = entry.getFormat() == ImageFormat.SQUASHED;
+        Squasher squasher = squash ? new Squasher(store) : null;
+        // A bastion squashes from the layers (unless it did before); a worker needs only the
+        // squashed layer.
+        boolean original = !squash || (bastion && squasher.cached(resolved).isEmpty());
+        images = original ? List.of(resolved) : List.of();
+        if (resolver && !squash) {
           // Report at once, without infohashes: workers start waiting for each blob's metainfo
           // while this bastion is still fetching, so the fan-out overlaps the registry fetch.
+          // (A squashed image's one layer is known only once squashed: it is reported then.)
           events.accept(
               new PullEvent.Resolved(
                   resolved.manifestDigest().toString(), unhashedLayers(resolved)));
         }
         phase(NodeImagePhase.Pulling);
-        d.fetch(resolved);
+        if (original) {
+          d.fetch(resolved);
+        }
+        ResolvedImage target = resolved;
+        if (squash) {
+          target = d.resolveSquashed(resolved, squasher, r -> logSquash(resolved, r));
+          List<ResolvedImage> both = new ArrayList<>(images);
+          both.add(target);
+          images = List.copyOf(both);
+          d.fetch(target);
+        }
         if (resolver) {
           events.accept(
-              new PullEvent.Resolved(
-                  resolved.manifestDigest().toString(), layers(resolved, index)));
+              new PullEvent.Resolved(resolved.manifestDigest().toString(), layers(target, index)));
         }
         if (!Boolean.FALSE.equals(entry.getImportToRuntime())) {
           phase(NodeImagePhase.Importing);
-          runtime.get().importImage(resolved, store);
+          runtime.get().importImage(target, store);
         }
         events.accept(new PullEvent.Done());
       } catch (Throwable t) {
@@ -288,6 +303,19 @@ public final class DistributionPuller implements Puller {
             "{} attempt {} failed ({}): {}", id.key(), id.attempt(), failed.reason(), t.toString());
         events.accept(failed);
       }
+    }
+
+    private void logSquash(ResolvedImage original, Squasher.Report r) {
+      log.info(
+          "{}: squashed {} layers of {} into {} ({} bytes, {} of {} entries kept) in {} ms",
+          id.key(),
+          r.layers(),
+          original.manifestDigest(),
+          r.squashed().layers().get(0).digest(),
+          r.layerBytes(),
+          r.entriesKept(),
+          r.entriesRead(),
+          r.took().toMillis());
     }
 
     private List<URI> trackers() throws JobFailure {
@@ -351,33 +379,33 @@ public final class DistributionPuller implements Puller {
 
     @Override
     public Transfer transfer() {
-      ResolvedImage img = image;
+      List<ResolvedImage> imgs = images;
       ImageDistributor d = distributor;
-      if (img == null || d == null) {
+      if (imgs.isEmpty() || d == null) {
         return Transfer.NONE;
       }
       long done = 0;
       long total = 0;
       long peers = 0;
       long registry = 0;
-      for (BlobProgress p : d.progress(img)) {
-        done += Math.min(p.done(), p.total());
-        total += p.total();
-        peers += p.fromPeers();
-        registry += p.fromRegistry();
+      for (ResolvedImage img : imgs) {
+        for (BlobProgress p : d.progress(img)) {
+          done += Math.min(p.done(), p.total());
+          total += p.total();
+          peers += p.fromPeers();
+          registry += p.fromRegistry();
+        }
       }
       return new Transfer(done, total, peers, registry);
     }
 
     @Override
     public Set<String> blobs() {
-      ResolvedImage img = image;
-      if (img == null) {
-        return Set.of();
-      }
       Set<String> out = new LinkedHashSet<>();
-      for (Descriptor b : ImageDistributor.blobs(img)) {
-        out.add(b.digest().toString());
+      for (ResolvedImage img : images) {
+        for (Descriptor b : ImageDistributor.blobs(img)) {
+          out.add(b.digest().toString());
+        }
       }
       return out;
     }
