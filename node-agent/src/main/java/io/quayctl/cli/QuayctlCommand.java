@@ -1,8 +1,6 @@
 package io.quayctl.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
 
 /**
@@ -48,20 +46,19 @@ public final class QuayctlCommand {
       subcommands = {PullCommand.class, SeedCommand.class})
   static final class Torrent {}
 
-  /** {@code quayctl rkt}: kept so that old scripts get a clear answer. */
+  /** {@code quayctl rkt}. */
   @Command(
       name = "rkt",
-      description = "rkt/ACI images (not supported yet).",
-      mixinStandardHelpOptions = true)
-  static final class Rkt implements Callable<Integer> {
-    @Parameters(arity = "0..*", hidden = true)
-    java.util.List<String> ignored;
+      description = "rkt: images as App Container Images (ACI), squashed.",
+      mixinStandardHelpOptions = true,
+      subcommands = RktTorrent.class)
+  static final class Rkt {}
 
-    @Override
-    public Integer call() {
-      throw new UnsupportedOperationException(
-          "rkt/ACI images are not supported yet; use 'quayctl docker torrent pull' with an OCI"
-              + " or Docker image");
-    }
-  }
+  /** {@code quayctl rkt torrent}. */
+  @Command(
+      name = "torrent",
+      description = "Move images over BitTorrent, squashed, and write them as ACIs.",
+      mixinStandardHelpOptions = true,
+      subcommands = {RktPullCommand.class, RktSeedCommand.class})
+  static final class RktTorrent {}
 }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
             + " seed until interrupted or for --duration. Needs --tracker URL or --serve-tracker"
             + " HOST:PORT.",
     mixinStandardHelpOptions = true)
-final class SeedCommand implements Callable<Integer> {
+class SeedCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "IMAGE", description = "Image reference, e.g. quay.io/org/app:1.2")
   String image;
@@ -54,6 +54,11 @@ final class SeedCommand implements Callable<Integer> {
               + " from its layers, publish it to the index and seed it.")
   boolean squashed;
 
+  /** Whether this command seeds squashed images whatever the flags say ({@code rkt}). */
+  boolean squashedOnly() {
+    return false;
+  }
+
   @Override
   public Integer call() throws Exception {
     InetSocketAddress trackerAddress =
@@ -81,7 +86,7 @@ final class SeedCommand implements Callable<Integer> {
       }
       out.println("Peers connect to port " + setup.engine.listenPort());
       ResolvedImage resolved = Transfers.resolve(setup, reference, options, out);
-      if (squashed) {
+      if (squashed || squashedOnly()) {
         resolved = Transfers.squashed(setup, resolved, options, out);
       }
       Transfers.fetchWithProgress(setup.distributor, resolved, options, out);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quayctl.api.Digest;
 import io.quayctl.registry.Platform;
 import io.quayctl.testing.DockerDaemon;
+import io.quayctl.testing.HostCommand;
 import io.quayctl.testing.ImageFixtures;
 import io.quayctl.testing.ImageFixtures.Image;
 import io.quayctl.testing.QuayctlProcess;
@@ -212,6 +213,59 @@ class MultiHostPullIT {
   }
 
   @Test
+  void rktPullWritesAValidAciFromTheSquashedLayerOfPeers() throws Exception {
+    Path actool = HostCommand.require("actool", "appc-spec");
+    Image image = ImageFixtures.image("aci", 2, 512 * 1024, Platform.current());
+    ImageFixtures.push(registry, "team/aci", "2", image);
+    String ref = registry.host() + "/team/aci:2";
+    Path aci = work.resolve("aci-b.aci");
+
+    try (QuayctlProcess seed = seedWith(ref, "seed-aci", 6973, "rkt")) {
+      seed.awaitOutput("Seeding " + ref, RUN_TIMEOUT);
+      List<String> args =
+          List.of(
+              "rkt",
+              "torrent",
+              "pull",
+              ref,
+              "--skip-web-seed",
+              "--tracker",
+              "http://" + a.address() + ":6973/announce",
+              "--data-dir",
+              work.resolve("pull-aci-b").toString(),
+              "--output",
+              aci.toString());
+      try (QuayctlProcess pull = QuayctlProcess.start(b, work, "pull-aci", args)) {
+        assertThat(pull.awaitExit(RUN_TIMEOUT)).as(pull.transcript()).isZero();
+        assertThat(pull.out()).contains("Wrote " + aci).contains("image sha512-");
+      }
+    }
+
+    HostCommand.Result valid =
+        HostCommand.run(
+            Duration.ofSeconds(60), List.of(actool.toString(), "validate", aci.toString()));
+    assertThat(valid.exitCode()).as(valid.out() + valid.err()).isZero();
+    JsonNode manifest =
+        JSON.readTree(
+            HostCommand.run(
+                    Duration.ofSeconds(60),
+                    List.of(actool.toString(), "cat-manifest", aci.toString()))
+                .orThrow());
+    assertThat(manifest.path("name").asText()).endsWith("/team/aci");
+    assertThat(manifest.path("app").path("exec").get(0).asText()).isEqualTo("/aci-0/README");
+    List<String> files = new ArrayList<>();
+    try (var tar =
+        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(aci)))) {
+      for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        files.add(e.getName());
+      }
+    }
+    assertThat(files).startsWith("manifest", "rootfs/").contains("rootfs/aci-1/README");
+    assertEachBlobServedOnce(image);
+  }
+
+  @Test
   void sigtermKeepsTheDownloadedPartAndTheNextRunResumes() throws Exception {
     Image image = ImageFixtures.image("resume", 1, 8 * 1024 * 1024, Platform.current());
     ImageFixtures.push(registry, "team/resume", "1", image);
@@ -291,10 +345,15 @@ class MultiHostPullIT {
 
   private static QuayctlProcess seed(String ref, String name, int trackerPort, String... extra)
       throws IOException {
+    return seedWith(ref, name, trackerPort, "docker", extra);
+  }
+
+  private static QuayctlProcess seedWith(
+      String ref, String name, int trackerPort, String kind, String... extra) throws IOException {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "docker",
+                kind,
                 "torrent",
                 "seed",
                 ref,

@@ -1,0 +1,107 @@
+package io.quayctl.cli;
+
+import io.quayctl.api.ImageReference;
+import io.quayctl.registry.ResolvedImage;
+import io.quayctl.runtime.rkt.AciImage;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code quayctl rkt torrent pull IMAGE}: the image squashed, over BitTorrent, written as an App
+ * Container Image for rkt.
+ */
+@Command(
+    name = "pull",
+    description =
+        "Pull an image squashed into one layer over BitTorrent (as 'docker torrent pull"
+            + " --squashed'), verify it, and write it as an App Container Image (ACI) for rkt."
+            + " rkt itself is not called: import the file with 'rkt fetch"
+            + " --insecure-options=image FILE' (it is not signed).",
+    mixinStandardHelpOptions = true)
+final class RktPullCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "IMAGE", description = "Image reference, e.g. quay.io/org/app:1.2")
+  String image;
+
+  @Mixin TorrentOptions options;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description =
+          "Where to write the ACI (default: NAME-TAG-OS-ARCH.aci in the current directory);"
+              + " replaced atomically.")
+  Path output;
+
+  @Option(
+      names = "--seed-after",
+      defaultValue = "0",
+      converter = DurationConverter.class,
+      description = "Keep seeding the squashed layer this long after writing the ACI, e.g. 10m.")
+  Duration seedAfter;
+
+  @Override
+  public Integer call() throws Exception {
+    options.validate(System.getenv(), false);
+    ImageReference reference = ImageReference.parse(image);
+    Path file =
+        output != null ? output : Path.of(AciImage.defaultFileName(reference, options.platform()));
+    if (!file.getFileName().toString().endsWith(".aci")) {
+      throw new ParameterException(
+          spec.commandLine(), "--output must name a .aci file (appc), was \"" + file + "\"");
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--output \"" + file + "\" cannot be written: " + dir + " is not a writable directory");
+    }
+    PrintStream out = System.out;
+    long started = System.nanoTime();
+    try (TorrentSetup setup = TorrentSetup.open(options, reference, null);
+        ShutdownGuard guard =
+            ShutdownGuard.install(
+                setup,
+                System.err,
+                "interrupted: verified blobs and partial downloads are kept in "
+                    + options.dataDir()
+                    + "; run the same command to resume")) {
+      ResolvedImage original = Transfers.resolve(setup, reference, options, out);
+      ResolvedImage squashed = Transfers.squashed(setup, original, options, out);
+      Transfers.fetchWithProgress(setup.distributor, squashed, options, out);
+      AciImage.Written aci = AciImage.write(squashed, setup.store, file);
+      out.println(
+          "Wrote "
+              + aci.file()
+              + " ("
+              + aci.name()
+              + ", image "
+              + aci.imageId().substring(0, "sha512-".length() + 32)
+              + ", "
+              + ProgressDisplay.bytes(aci.bytes())
+              + ")");
+      out.println("Import it into rkt with: rkt fetch --insecure-options=image " + aci.file());
+      double seconds = (System.nanoTime() - started) / 1e9;
+      out.println(String.format(Locale.ROOT, "Pulled %s in %.1f s", reference, seconds));
+      if (!seedAfter.isZero() && setup.engine != null) {
+        guard.stoppingIsNormal(Transfers.stoppedSeeding(setup.distributor, squashed));
+        out.println("Seeding for " + seedAfter.toString().substring(2).toLowerCase() + "...");
+        Transfers.seedFor(setup.distributor, squashed, seedAfter, options, out);
+      }
+    }
+    return 0;
+  }
+}
