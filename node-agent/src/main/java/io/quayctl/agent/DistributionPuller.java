@@ -9,6 +9,7 @@ import io.quayctl.api.v1alpha1.NodeImagePhase;
 import io.quayctl.api.v1alpha1.NodeRole;
 import io.quayctl.distribution.BlobProgress;
 import io.quayctl.distribution.ImageDistributor;
+import io.quayctl.distribution.NotEnoughSpaceException;
 import io.quayctl.kube.PullSecretException;
 import io.quayctl.kube.PullSecrets;
 import io.quayctl.registry.CredentialProvider;
@@ -449,6 +450,8 @@ public final class DistributionPuller implements Puller {
           };
     } else if (t instanceof DigestMismatchException) {
       reason = "DigestMismatch";
+    } else if (t instanceof NotEnoughSpaceException) {
+      reason = "DiskFull";
     } else if (t instanceof TorrentDownloadException) {
       reason = "DownloadFailed";
     } else if (t instanceof RuntimeUnavailableException) {

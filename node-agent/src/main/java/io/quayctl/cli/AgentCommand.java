@@ -154,7 +154,9 @@ final class AgentCommand implements Callable<Integer> {
   @Option(
       names = "--index-url",
       paramLabel = "URL",
-      description = "Metainfo index base URL (default: the first tracker's http://HOST:PORT/).")
+      description =
+          "Metainfo index base URL, http://HOST:PORT/ (a trailing /index is accepted too)."
+              + " Default: the first tracker's http://HOST:PORT/.")
   URI indexUrl;
 
   @Option(
@@ -184,15 +186,16 @@ final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String level = logLevel(logLevel);
+    NodeRole nodeRole = role(role);
+    long downloadKiB = kib(maxDownloadRate, "--max-download-rate");
+    long uploadKiB = kib(maxUploadRate, "--max-upload-rate");
+    Long storeLimitBytes = storeLimit == null ? null : bytes(storeLimit, "--store-limit");
+    URI index = index();
     // debug and trace are for the agent's own loggers: the libraries' (docker-java's HTTP wire
     // log, the Kubernetes client's) would drown them; those stay at info.
     boolean verbose = level.equals("debug") || level.equals("trace");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : level);
     System.setProperty("org.slf4j.simpleLogger.log.io.quayctl", level);
-    NodeRole nodeRole = role(role);
-    long downloadKiB = kib(maxDownloadRate, "--max-download-rate");
-    long uploadKiB = kib(maxUploadRate, "--max-upload-rate");
-    Long storeLimitBytes = storeLimit == null ? null : bytes(storeLimit, "--store-limit");
     DataDir data = new DataDir(dataDir);
     FileBlobStore store = data.openStore();
     EngineConfig engineConfig =
@@ -217,7 +220,7 @@ final class AgentCommand implements Callable<Integer> {
             new DistributionPuller.Settings(
                 nodeRole,
                 trackers,
-                indexUrl,
+                index,
                 swarmWait,
                 Duration.ofHours(1),
                 downloadKiB > 0 ? TransferRateLimit.of(downloadKiB * 1024) : null),
@@ -276,6 +279,11 @@ final class AgentCommand implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return ExitCode.OK;
+  }
+
+  /** {@code --index-url} as the index's base URL, normalised and checked as pull's --index. */
+  URI index() {
+    return indexUrl == null ? null : TorrentOptions.indexBase(indexUrl, "--index-url");
   }
 
   private static NodeRole role(String text) {

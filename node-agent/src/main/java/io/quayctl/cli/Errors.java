@@ -1,5 +1,6 @@
 package io.quayctl.cli;
 
+import io.quayctl.distribution.NotEnoughSpaceException;
 import io.quayctl.registry.RegistryException;
 import io.quayctl.runtime.RuntimeUnavailableException;
 import io.quayctl.store.DigestMismatchException;
@@ -36,7 +37,8 @@ public final class Errors implements IExecutionExceptionHandler {
   /** The exit code for an exception, see {@link ExitCode}. */
   public static int exitCode(Throwable e) {
     // First: a full disk surfaces inside registry and torrent failures too, and is none of theirs.
-    if (isDiskFull(e)) {
+    // Too little space found before the download is the same fault, caught earlier.
+    if (isDiskFull(e) || e instanceof NotEnoughSpaceException) {
       return ExitCode.DISK_FULL;
     }
     if (e instanceof RegistryException r) {

@@ -1,6 +1,7 @@
 package io.quayctl.cli;
 
 import io.quayctl.distribution.BlobProgress;
+import io.quayctl.distribution.HumanBytes;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -191,16 +192,6 @@ public final class ProgressDisplay {
 
   /** Formats a byte count with a binary unit: {@code 1.5 MiB}. */
   public static String bytes(long n) {
-    if (n < 1024) {
-      return n + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = n;
-    int i = -1;
-    while (v >= 1024 && i < units.length - 1) {
-      v /= 1024;
-      i++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+    return HumanBytes.format(n);
   }
 }

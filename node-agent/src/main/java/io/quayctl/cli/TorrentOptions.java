@@ -195,7 +195,11 @@ public final class TorrentOptions {
       }
     }
     if (index != null) {
-      index = indexBase(index);
+      try {
+        index = indexBase(index, "--index");
+      } catch (IllegalArgumentException e) {
+        throw usage(e.getMessage());
+      }
     }
     for (String peer : peers) {
       checkHostPort(peer, "--peer");
@@ -278,13 +282,16 @@ public final class TorrentOptions {
   }
 
   /**
-   * The index's base URL from {@code --index}: {@code http://HOST:PORT/}, also when given with the
-   * {@code /index} or {@code /index/} that the index's own paths start with.
+   * The index's base URL from {@code flag} ({@code --index}, the agent's {@code --index-url}):
+   * {@code http://HOST:PORT/}, also when given with the {@code /index} or {@code /index/} that the
+   * index's own paths start with. Anything but an http(s) URL with a host is an {@link
+   * IllegalArgumentException} naming the flag.
    */
-  URI indexBase(URI given) {
+  static URI indexBase(URI given, String flag) {
     String scheme = given.getScheme() == null ? "" : given.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || given.getHost() == null) {
-      throw usage("--index must be a URL such as http://HOST:PORT/, was \"" + given + "\"");
+      throw new IllegalArgumentException(
+          flag + " must be a URL such as http://HOST:PORT/, was \"" + given + "\"");
     }
     String path = given.getPath() == null ? "" : given.getPath();
     while (path.endsWith("/")) {

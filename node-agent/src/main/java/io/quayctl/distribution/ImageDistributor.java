@@ -300,8 +300,12 @@ public final class ImageDistributor implements AutoCloseable {
    * swarm is used. Swarm downloads run concurrently; registry fetches run in manifest order on
    * their own threads (see {@link #registryFetches}). Fails with the first blob's error; blobs that
    * did complete stay in the store.
+   *
+   * <p>An image whose missing blobs cannot fit in the store fails before any transfer ({@link
+   * SpaceCheck}).
    */
   public void fetch(ResolvedImage image) throws IOException {
+    new SpaceCheck(store).require(image);
     List<CompletableFuture<Path>> futures = new ArrayList<>();
     for (Descriptor blob : blobs(image)) {
       Digest digest = blob.digest();

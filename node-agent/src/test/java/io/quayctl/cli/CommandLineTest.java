@@ -10,6 +10,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -208,6 +210,7 @@ class CommandLineTest {
     TorrentOptions o = parsed("x:1", "--index", given);
     o.validate(Map.of(), false);
     assertThat(o.index).isEqualTo(URI.create("http://127.0.0.1:6994/"));
+    assertThat(agent("--index-url", given).index()).isEqualTo(URI.create("http://127.0.0.1:6994/"));
   }
 
   @Test
@@ -215,6 +218,46 @@ class CommandLineTest {
     TorrentOptions o = parsed("x:1", "--index", "https://h.example/quayctl/index/");
     o.validate(Map.of(), false);
     assertThat(o.index).isEqualTo(URI.create("https://h.example/quayctl/"));
+    assertThat(agent("--index-url", "https://h.example/quayctl/index/").index())
+        .isEqualTo(URI.create("https://h.example/quayctl/"));
+  }
+
+  @Test
+  void theAgentsIndexUrlIsOptional() {
+    assertThat(agent().index()).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"notaurl", "ftp://h.example/", "http:/index", "udp://h.example:6969/"})
+  void aBadIndexUrlIsAUsageErrorNamingTheAgentsFlagBeforeTheDataDirIsOpened(
+      String given, @TempDir Path dir) {
+    Path data = dir.resolve("data");
+    Run run =
+        quayctl(
+            "agent",
+            "--role",
+            "worker",
+            "--node-name",
+            "n1",
+            "--data-dir",
+            data.toString(),
+            "--index-url",
+            given);
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err().lines())
+        .containsExactly(
+            "quayctl: error: --index-url must be a URL such as http://HOST:PORT/, was \""
+                + given
+                + "\"");
+    assertThat(data).doesNotExist();
+  }
+
+  private static AgentCommand agent(String... args) {
+    AgentCommand agent = new AgentCommand();
+    List<String> all = new ArrayList<>(List.of("--role", "worker", "--node-name", "n1"));
+    all.addAll(List.of(args));
+    new CommandLine(agent).parseArgs(all.toArray(String[]::new));
+    return agent;
   }
 
   @Test
