@@ -21,6 +21,7 @@ import io.quayctl.registry.ResolvedImage;
 import io.quayctl.registry.TransferRateLimit;
 import io.quayctl.runtime.RuntimeUnavailableException;
 import io.quayctl.squash.Squasher;
+import io.quayctl.squash.UnsupportedLayerException;
 import io.quayctl.store.BlobStore;
 import io.quayctl.store.DigestMismatchException;
 import io.quayctl.torrent.Metainfo;
@@ -450,6 +451,8 @@ public final class DistributionPuller implements Puller {
           };
     } else if (t instanceof DigestMismatchException) {
       reason = "DigestMismatch";
+    } else if (t instanceof UnsupportedLayerException) {
+      reason = "UnsupportedImage";
     } else if (t instanceof NotEnoughSpaceException) {
       reason = "DiskFull";
     } else if (t instanceof TorrentDownloadException) {

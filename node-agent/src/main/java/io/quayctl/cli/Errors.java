@@ -3,6 +3,7 @@ package io.quayctl.cli;
 import io.quayctl.distribution.NotEnoughSpaceException;
 import io.quayctl.registry.RegistryException;
 import io.quayctl.runtime.RuntimeUnavailableException;
+import io.quayctl.squash.UnsupportedLayerException;
 import io.quayctl.store.DigestMismatchException;
 import io.quayctl.torrent.TorrentDownloadException;
 import java.io.IOException;
@@ -62,7 +63,7 @@ public final class Errors implements IExecutionExceptionHandler {
     if (e instanceof InterruptedIOException || e instanceof InterruptedException) {
       return ExitCode.INTERRUPTED;
     }
-    if (e instanceof UnsupportedOperationException) {
+    if (e instanceof UnsupportedOperationException || e instanceof UnsupportedLayerException) {
       return ExitCode.UNSUPPORTED;
     }
     if (e instanceof IllegalArgumentException) {

@@ -188,7 +188,7 @@ public final class Squasher {
         for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
           String path = normalize(e, layers.get(i));
           if (e.isSparse()) {
-            throw new IOException(
+            throw new UnsupportedLayerException(
                 "layer "
                     + layers.get(i).digest()
                     + " holds sparse file "
@@ -358,7 +358,7 @@ public final class Squasher {
           && (magic[1] & 0xff) == 0xb5
           && (magic[2] & 0xff) == 0x2f
           && (magic[3] & 0xff) == 0xfd) {
-        throw new IOException(
+        throw new UnsupportedLayerException(
             "layer "
                 + layer.digest()
                 + " is zstd-compressed; squashing supports gzip and plain tar");

@@ -149,7 +149,7 @@ class SquasherTest {
     List<Path> before = files(store.root());
 
     assertThatThrownBy(() -> new Squasher(store).squash(image, report -> {}))
-        .isInstanceOf(IOException.class)
+        .isInstanceOf(UnsupportedLayerException.class)
         .hasMessageContaining("zstd-compressed");
 
     List<Path> after = files(store.root());
