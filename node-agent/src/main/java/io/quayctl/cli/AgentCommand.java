@@ -196,6 +196,10 @@ final class AgentCommand implements Callable<Integer> {
     boolean verbose = level.equals("debug") || level.equals("trace");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : level);
     System.setProperty("org.slf4j.simpleLogger.log.io.quayctl", level);
+    // The client warns that quayctl.io/v1alpha1 is not a stable version: quayctl's own API.
+    System.setProperty(
+        "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils",
+        "error");
     DataDir data = new DataDir(dataDir);
     FileBlobStore store = data.openStore();
     EngineConfig engineConfig =

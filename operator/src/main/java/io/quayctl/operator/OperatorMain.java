@@ -79,6 +79,10 @@ public final class OperatorMain implements AutoCloseable {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.logLevel());
     }
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    // The client warns that quayctl.io/v1alpha1 is not a stable version: our own API.
+    System.setProperty(
+        "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils",
+        "error");
     KubernetesClient client =
         new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory()).build();
     OperatorMain main;
