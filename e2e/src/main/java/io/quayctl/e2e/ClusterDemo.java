@@ -1,9 +1,13 @@
 package io.quayctl.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quayctl.api.Digest;
+import io.quayctl.api.v1alpha1.ImageFormat;
 import io.quayctl.api.v1alpha1.ImagePull;
 import io.quayctl.api.v1alpha1.ImagePullPhase;
 import io.quayctl.api.v1alpha1.NodeImageEntryStatus;
+import io.quayctl.testing.HostCommand;
 import io.quayctl.testing.ImageFixtures;
 import io.quayctl.testing.RegistryServer;
 import java.io.IOException;
@@ -29,13 +33,15 @@ public final class ClusterDemo {
       String.join(
           "\n",
           "usage: demo-cluster [--workers N] [--layers L] [--size SIZE] [--bastion-rate RATE]",
-          "                    [--anonymous] [--timeout DURATION] [--keep]",
+          "                    [--anonymous] [--squashed] [--timeout DURATION] [--keep]",
           "  --workers N          worker hosts without registry access (default 3)",
           "  --layers L           image layers (default 4)",
           "  --size SIZE          total image size, e.g. 64MiB, 512KiB (default 64MiB)",
           "  --bastion-rate RATE  shape the bastion's link, tc syntax, e.g. 200mbit (default:"
               + " none)",
           "  --anonymous          registry without credentials (default: htpasswd + pull secret)",
+          "  --squashed           ImagePull format squashed: the bastion squashes the image into",
+          "                       one layer, the workers pull that from peers",
           "  --timeout DURATION   give up after this long, e.g. 5m (default 10m)",
           "  --keep               keep the cluster up after the pull until Ctrl-C",
           "  --terminal           redraw the progress table in place (default on a terminal)",
@@ -50,6 +56,7 @@ public final class ClusterDemo {
       long size,
       String bastionRate,
       boolean anonymous,
+      boolean squashed,
       Duration timeout,
       boolean keep,
       boolean terminal,
@@ -61,6 +68,7 @@ public final class ClusterDemo {
       long size = 64L << 20;
       String rate = null;
       boolean anonymous = false;
+      boolean squashed = false;
       Duration timeout = Duration.ofMinutes(10);
       boolean keep = false;
       boolean terminal = System.console() != null;
@@ -79,6 +87,7 @@ public final class ClusterDemo {
           case "--size" -> size = size(value != null ? value : next(argv, ++i, arg));
           case "--bastion-rate" -> rate = value != null ? value : next(argv, ++i, arg);
           case "--anonymous" -> anonymous = true;
+          case "--squashed" -> squashed = true;
           case "--timeout" -> timeout = duration(value != null ? value : next(argv, ++i, arg));
           case "--keep" -> keep = true;
           case "--terminal" -> terminal = true;
@@ -90,7 +99,8 @@ public final class ClusterDemo {
       if (size / layers < 1024) {
         throw new IllegalArgumentException("--size must give every layer at least 1 KiB");
       }
-      return new Args(workers, layers, size, rate, anonymous, timeout, keep, terminal, runDir);
+      return new Args(
+          workers, layers, size, rate, anonymous, squashed, timeout, keep, terminal, runDir);
     }
 
     private static String next(String[] argv, int i, String option) {
@@ -258,7 +268,15 @@ public final class ClusterDemo {
     }
     int blobGetsBefore = cluster.registry().blobGets().size();
     Instant start = Instant.now();
-    ImagePull pull = cluster.applyImagePull("demo", image.reference(), spec -> {});
+    ImagePull pull =
+        cluster.applyImagePull(
+            "demo",
+            image.reference(),
+            spec -> {
+              if (args.squashed()) {
+                spec.setFormat(ImageFormat.SQUASHED);
+              }
+            });
     out.println("Applied ImagePull " + pull.key() + "\n");
 
     ProgressView view = new ProgressView(out, args.terminal(), start);
@@ -281,6 +299,24 @@ public final class ClusterDemo {
     ImagePullPhase phase =
         now == null || now.getStatus() == null ? null : now.getStatus().getPhase();
     return phase == ImagePullPhase.Complete ? 0 : 1;
+  }
+
+  /** What a digest in containerd is: the registry's, or a squashed form of it. */
+  private static String provenance(NodeHost node, String digest, Cluster.PushedImage image)
+      throws IOException {
+    if (digest.equals(image.digest())) {
+      return "(= registry's)";
+    }
+    HostCommand.Result manifest = node.ctr("content", "get", digest);
+    if (manifest.exitCode() == 0) {
+      JsonNode json = new ObjectMapper().readTree(manifest.out());
+      if (image
+          .digest()
+          .equals(json.path("annotations").path("io.quayctl.squashed-from").asText())) {
+        return "(registry's, squashed into " + json.path("layers").size() + " layer)";
+      }
+    }
+    return "(DIFFERS)";
   }
 
   private static void printSummary(
@@ -318,9 +354,9 @@ public final class ClusterDemo {
       HostNet.Counters traffic = node.counters().since(before.get(node.name()));
       Optional<String> digest = node.imageDigest(image.reference());
       String digestText =
-          digest
-              .map(d -> d + (d.equals(image.digest()) ? "  (= registry's)" : "  (DIFFERS)"))
-              .orElse("(not imported)");
+          digest.isPresent()
+              ? digest.get() + "  " + provenance(node, digest.get(), image)
+              : "(not imported)";
       Duration t = times.get(node.name());
       out.printf(
           Locale.ROOT,

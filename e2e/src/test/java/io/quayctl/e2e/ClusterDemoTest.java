@@ -23,6 +23,8 @@ class ClusterDemoTest {
     assertThat(args.size()).isEqualTo(8L << 20);
     assertThat(args.keep()).isTrue();
     assertThat(args.anonymous()).isFalse();
+    assertThat(args.squashed()).isFalse();
+    assertThat(ClusterDemo.Args.parse("--squashed").squashed()).isTrue();
     assertThat(ClusterDemo.Args.parse().size()).isEqualTo(64L << 20);
   }
 
