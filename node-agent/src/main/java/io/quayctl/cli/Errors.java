@@ -85,6 +85,9 @@ public final class Errors implements IExecutionExceptionHandler {
   }
 
   private static String message(Throwable e) {
+    if (e instanceof OutputFiles.WriteException) {
+      return e.getMessage();
+    }
     if (isDiskFull(e)) {
       return "the disk holding the blob store is full (" + e.getMessage() + ")";
     }

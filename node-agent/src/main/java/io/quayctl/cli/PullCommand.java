@@ -9,7 +9,6 @@ import io.quayctl.runtime.ContainerRuntime;
 import io.quayctl.runtime.ImportResult;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,7 +22,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -74,7 +72,7 @@ final class PullCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     options.validate(System.getenv(), false);
     if (statsFile != null) {
-      checkStatsFile(statsFile);
+      OutputFiles.check(spec.commandLine(), "--stats-file", statsFile);
     }
     PrintStream out = System.out;
     long started = System.nanoTime();
@@ -181,32 +179,6 @@ final class PullCommand implements Callable<Integer> {
     return line;
   }
 
-  /**
-   * Fails unless {@code file} can be written after the pull: not a directory, and its nearest
-   * existing ancestor a writable directory (missing ones are created when the file is written).
-   */
-  private void checkStatsFile(Path file) {
-    Path target = file.toAbsolutePath().normalize();
-    if (Files.isDirectory(target)) {
-      throw new ParameterException(
-          spec.commandLine(), "--stats-file must be a file, not a directory, was \"" + file + "\"");
-    }
-    Path existing = target.getParent();
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.getParent();
-    }
-    if (existing == null || !Files.isDirectory(existing)) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--stats-file \"" + file + "\" cannot be created: " + existing + " is not a directory");
-    }
-    if (!Files.isWritable(existing)) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--stats-file \"" + file + "\" cannot be created: " + existing + " is not writable");
-    }
-  }
-
   private void writeStats(
       ResolvedImage resolved,
       String runtimeName,
@@ -240,16 +212,7 @@ final class PullCommand implements Callable<Integer> {
       if (tmp != null) {
         Files.deleteIfExists(tmp);
       }
-      throw new IOException("--stats-file " + statsFile + ": " + describe(e), e);
+      throw new OutputFiles.WriteException("--stats-file", statsFile, e);
     }
-  }
-
-  /** An I/O failure in words: {@code /x: Not a directory} rather than a bare path. */
-  private static String describe(Exception e) {
-    if (e instanceof FileSystemException f) {
-      String reason = f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
-      return f.getFile() == null ? reason : f.getFile() + ": " + reason;
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }

@@ -3,6 +3,7 @@ package io.quayctl.cli;
 import io.quayctl.api.ImageReference;
 import io.quayctl.registry.ResolvedImage;
 import io.quayctl.runtime.rkt.AciImage;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,8 @@ final class RktPullCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FILE",
       description =
-          "Where to write the ACI (default: NAME-TAG-OS-ARCH.aci in the current directory);"
-              + " replaced atomically.")
+          "Where to write the ACI (default: NAME-TAG-OS-ARCH.aci in the current directory; in"
+              + " a directory given here, that name inside it); replaced atomically.")
   Path output;
 
   @Option(
@@ -57,18 +58,17 @@ final class RktPullCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     options.validate(System.getenv(), false);
     ImageReference reference = ImageReference.parse(image);
+    String defaultName = AciImage.defaultFileName(reference, options.platform());
+    // Like cp: an existing directory receives the file under its default name.
     Path file =
-        output != null ? output : Path.of(AciImage.defaultFileName(reference, options.platform()));
+        output == null
+            ? Path.of(defaultName)
+            : Files.isDirectory(output) ? output.resolve(defaultName) : output;
     if (!file.getFileName().toString().endsWith(".aci")) {
       throw new ParameterException(
           spec.commandLine(), "--output must name a .aci file (appc), was \"" + file + "\"");
     }
-    Path dir = file.toAbsolutePath().getParent();
-    if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--output \"" + file + "\" cannot be written: " + dir + " is not a writable directory");
-    }
+    OutputFiles.check(spec.commandLine(), "--output", file);
     PrintStream out = System.out;
     long started = System.nanoTime();
     try (TorrentSetup setup = TorrentSetup.open(options, reference, null);
@@ -82,7 +82,13 @@ final class RktPullCommand implements Callable<Integer> {
       ResolvedImage original = Transfers.resolve(setup, reference, options, out);
       ResolvedImage squashed = Transfers.squashed(setup, original, options, out);
       Transfers.fetchWithProgress(setup.distributor, squashed, options, out);
-      AciImage.Written aci = AciImage.write(squashed, setup.store, file);
+      AciImage.Written aci;
+      try {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        aci = AciImage.write(squashed, setup.store, file);
+      } catch (IOException e) {
+        throw new OutputFiles.WriteException("--output", file, e);
+      }
       out.println(
           "Wrote "
               + aci.file()

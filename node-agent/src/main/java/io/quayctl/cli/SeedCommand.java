@@ -1,5 +1,6 @@
 package io.quayctl.cli;
 
+import io.quayctl.api.Digest;
 import io.quayctl.api.ImageReference;
 import io.quayctl.registry.ResolvedImage;
 import io.quayctl.tracker.TrackerServer;
@@ -86,15 +87,17 @@ class SeedCommand implements Callable<Integer> {
       }
       out.println("Peers connect to port " + setup.engine.listenPort());
       ResolvedImage resolved = Transfers.resolve(setup, reference, options, out);
+      Digest original = resolved.manifestDigest();
       if (squashed || squashedOnly()) {
         resolved = Transfers.squashed(setup, resolved, options, out);
       }
       Transfers.fetchWithProgress(setup.distributor, resolved, options, out);
       guard.stoppingIsNormal(Transfers.stoppedSeeding(setup.distributor, resolved));
+      String what = reference + (resolved.manifestDigest().equals(original) ? "" : " (squashed)");
       out.println(
           duration.isZero()
-              ? "Seeding " + reference + " until interrupted (Ctrl-C stops)"
-              : "Seeding " + reference + " for " + duration.toString().substring(2).toLowerCase());
+              ? "Seeding " + what + " until interrupted (Ctrl-C stops)"
+              : "Seeding " + what + " for " + duration.toString().substring(2).toLowerCase());
       Transfers.seedFor(setup.distributor, resolved, duration, options, out);
     } finally {
       if (tracker != null) {

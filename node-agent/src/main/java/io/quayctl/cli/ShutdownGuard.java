@@ -1,5 +1,6 @@
 package io.quayctl.cli;
 
+import io.quayctl.store.TempFiles;
 import java.io.PrintStream;
 import java.util.function.Supplier;
 
@@ -34,6 +35,7 @@ final class ShutdownGuard implements AutoCloseable {
                 }
               }
               setup.close();
+              TempFiles.deleteAll();
               err.println(seeding != null ? seeding : "quayctl: " + interruptedMessage);
               err.flush();
               System.out.flush();

@@ -5,6 +5,7 @@ import io.quayctl.distribution.DataDir;
 import io.quayctl.distribution.ImageDistributor;
 import io.quayctl.registry.RegistryClient;
 import io.quayctl.store.BlobStore;
+import io.quayctl.store.TempFiles;
 import io.quayctl.torrent.EngineConfig;
 import io.quayctl.torrent.LibtorrentEngine;
 import io.quayctl.torrent.WebSeedServer;
@@ -87,6 +88,8 @@ final class TorrentSetup implements AutoCloseable {
       throw new IllegalArgumentException(
           "--data-dir " + o.dataDir() + " cannot hold the blob store: " + DataDir.reason(e), e);
     }
+    // What an interrupted squash left behind.
+    TempFiles.removeAbandoned(store.root().resolve("squashed"));
     RegistryClient registry = null;
     if (!o.skipWebSeed) {
       // The engine's limit covers peers and the web seed; this one, direct registry fetches.

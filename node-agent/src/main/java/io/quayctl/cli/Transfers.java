@@ -59,6 +59,13 @@ final class Transfers {
               + ProgressDisplay.bytes(original.totalBytes())
               + ") into one");
     }
+    if (setup.registry == null && squasher.cached(original).isEmpty()) {
+      out.println(
+          "Waiting up to "
+              + options.peerTimeout.toString().substring(2).toLowerCase(Locale.ROOT)
+              + " (--peer-timeout) for a bastion to publish the squashed form of "
+              + original.manifestDigest());
+    }
     ResolvedImage squashed =
         setup.distributor.resolveSquashed(
             original,

@@ -12,15 +12,16 @@ import io.quayctl.registry.ResolvedImage;
 import io.quayctl.runtime.ImageConfig;
 import io.quayctl.squash.LayerPlan.Kind;
 import io.quayctl.store.BlobStore;
+import io.quayctl.store.TempFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -58,8 +59,6 @@ public final class Squasher {
   /** Manifest annotation naming the manifest an image was squashed from. */
   public static final String SQUASHED_FROM = "io.quayctl.squashed-from";
 
-  private static final Duration STALE_TEMP = Duration.ofHours(1);
-
   private final BlobStore store;
   private final Path dir;
 
@@ -68,6 +67,7 @@ public final class Squasher {
     this.store = store;
     this.dir = store.root().resolve("squashed");
     Files.createDirectories(dir);
+    TempFiles.removeAbandoned(dir);
   }
 
   /**
@@ -129,12 +129,13 @@ public final class Squasher {
   /** Remembers a squashed manifest (made here or taken from the index). */
   public void remember(ResolvedImage original, ResolvedImage squashed) throws IOException {
     Path file = manifestFile(original);
-    Path tmp = Files.createTempFile(dir, "manifest-", ".tmp");
+    Path tmp = TempFiles.create(dir, "manifest");
     try {
       Files.write(tmp, squashed.manifestBytes());
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
-      Files.deleteIfExists(tmp);
+      TempFiles.release(tmp);
     }
   }
 
@@ -172,7 +173,6 @@ public final class Squasher {
    */
   public ResolvedImage squash(ResolvedImage original, Consumer<Report> done) throws IOException {
     Instant started = Instant.now();
-    removeStaleTemps();
     byte[] configBytes;
     try (InputStream in = store.open(original.config().digest())) {
       configBytes = in.readAllBytes();
@@ -205,7 +205,7 @@ public final class Squasher {
     }
     LayerPlan.Result result = plan.result();
 
-    Path layerFile = Files.createTempFile(dir, "layer-", ".tmp");
+    Path layerFile = TempFiles.create(dir, "layer");
     Map<Long, Path> captured = new HashMap<>();
     Map<Long, TarArchiveEntry> capturedHeaders = new HashMap<>();
     try {
@@ -231,7 +231,7 @@ public final class Squasher {
                 continue;
               }
               if (capture) {
-                Path copy = Files.createTempFile(dir, "link-", ".tmp");
+                Path copy = TempFiles.create(dir, "link");
                 captured.put(ref, copy);
                 capturedHeaders.put(ref, e);
                 Files.copy(tar, copy, StandardCopyOption.REPLACE_EXISTING);
@@ -287,9 +287,9 @@ public final class Squasher {
               Duration.between(started, Instant.now())));
       return squashed;
     } finally {
-      Files.deleteIfExists(layerFile);
+      TempFiles.release(layerFile);
       for (Path p : captured.values()) {
-        Files.deleteIfExists(p);
+        TempFiles.release(p);
       }
     }
   }
@@ -409,22 +409,6 @@ public final class Squasher {
     node.put("mediaType", d.mediaType());
     node.put("digest", d.digest().toString());
     node.put("size", d.size());
-  }
-
-  /** Temporary files of a squash that died (a crash, a kill): gone at the next squash. */
-  private void removeStaleTemps() throws IOException {
-    Instant cutoff = Instant.now().minus(STALE_TEMP);
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.tmp")) {
-      for (Path p : files) {
-        try {
-          if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
-            Files.deleteIfExists(p);
-          }
-        } catch (IOException e) {
-          log.debug("cannot remove {}: {}", p, e.toString());
-        }
-      }
-    }
   }
 
   /** gzip at level 1: the swarm is a LAN, where squashing time matters more than a few percent. */

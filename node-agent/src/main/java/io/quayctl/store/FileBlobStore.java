@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -174,6 +175,7 @@ public final class FileBlobStore implements EvictableStore {
 
   private Path moveIntoPlace(Digest digest, Path verified) throws IOException {
     Path target = blobPath(digest);
+    readableByAll(verified);
     try {
       Files.move(verified, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
@@ -183,6 +185,18 @@ public final class FileBlobStore implements EvictableStore {
     }
     syncDirectory(blobs);
     return target;
+  }
+
+  /**
+   * rw-r--r--, whatever wrote the file: temp files are created 0600, downloads with the umask's
+   * mode; blobs are the same content for every reader.
+   */
+  private static void readableByAll(Path file) {
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException | IOException ignored) {
+      // Not a POSIX filesystem, or not ours to change: the mode stays as it was written.
+    }
   }
 
   private static void syncDirectory(Path directory) {

@@ -142,6 +142,22 @@ class CommandLineTest {
     assertThat(run.out()).doesNotContain("Runtime:");
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "docker torrent pull 127.0.0.1:1/app:1 --stats-file /proc/quayctl.json|--stats-file"
+            + " \"/proc/quayctl.json\" cannot be created: /proc/.quayctl-probe",
+        "rkt torrent pull 127.0.0.1:1/app:1 -o /proc|--output \"/proc/app-1-linux-",
+        "rkt torrent pull 127.0.0.1:1/app:1 -o app.tar|--output must name a .aci file",
+      })
+  void outputFilesThatCannotBeWrittenAreRefusedBeforeAnyTransfer(String line, String message) {
+    Run run = quayctl(line.split(" "));
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains(message);
+    assertThat(run.out()).doesNotContain("Runtime:").doesNotContain("Resolving");
+  }
+
   @Test
   void seedWithoutATrackerIsAUsageErrorBeforeTheDataDirIsOpened(@TempDir Path dir) {
     Path data = dir.resolve("data");

@@ -13,6 +13,7 @@ import io.quayctl.registry.Descriptor;
 import io.quayctl.registry.MediaTypes;
 import io.quayctl.registry.Platform;
 import io.quayctl.registry.ResolvedImage;
+import io.quayctl.runtime.rkt.AciImage;
 import io.quayctl.store.FileBlobStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +22,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,6 +141,27 @@ class SquasherTest {
     ResolvedImage other = image(second, true, layer(file("other", "o")));
     assertThatThrownBy(() -> Squasher.parse(other, a.manifestBytes()))
         .hasMessageContaining("is not a squashed form of " + other.manifestDigest());
+  }
+
+  @Test
+  void anAciOfTheSquashedImageIsTheSameFileEveryTimeAndReadableByAll() throws Exception {
+    FileBlobStore store = FileBlobStore.open(dir.resolve("store"));
+    ResolvedImage image = image(store, true, layer(dir("app/"), file("app/run", "#!/bin/sh")));
+    ResolvedImage squashed = new Squasher(store).squash(image, report -> {});
+
+    AciImage.Written first = AciImage.write(squashed, store, dir.resolve("one.aci"));
+    Thread.sleep(1100); // tar times are in seconds: a clock in the archive would show
+    AciImage.Written second = AciImage.write(squashed, store, dir.resolve("two.aci"));
+
+    assertThat(second.imageId()).isEqualTo(first.imageId());
+    assertThat(Files.readAllBytes(second.file())).isEqualTo(Files.readAllBytes(first.file()));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first.file())))
+        .isEqualTo("rw-r--r--");
+    Path layer = store.find(squashed.layers().get(0).digest()).orElseThrow();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(layer)))
+        .isEqualTo("rw-r--r--");
+    assertThat(files(dir).stream().map(p -> p.getFileName().toString()))
+        .noneMatch(n -> n.endsWith(".tmp"));
   }
 
   @Test

@@ -170,7 +170,11 @@ public final class TrackerServer implements AutoCloseable {
       h.handle(ex);
     } catch (IllegalArgumentException e) {
       sendQuietly(ex, 400, "text/plain", e.getMessage());
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      // The client went away (a peer that stopped, a timed-out announce): nothing to answer.
+      log.debug("{} {}: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), e.toString());
+      sendQuietly(ex, 500, "text/plain", "internal error: " + e.getMessage());
+    } catch (RuntimeException e) {
       log.warn("{} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
       sendQuietly(ex, 500, "text/plain", "internal error: " + e.getMessage());
     }

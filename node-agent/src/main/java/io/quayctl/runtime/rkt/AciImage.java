@@ -8,6 +8,7 @@ import io.quayctl.api.ImageReference;
 import io.quayctl.registry.Platform;
 import io.quayctl.registry.ResolvedImage;
 import io.quayctl.store.BlobStore;
+import io.quayctl.store.TempFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -16,9 +17,13 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Date;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Locale;
@@ -84,7 +89,11 @@ public final class AciImage {
     byte[] manifestBytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
 
     Path target = output.toAbsolutePath();
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+    String prefix = "." + target.getFileName();
+    TempFiles.removeAbandoned(target.getParent(), prefix);
+    Path tmp = TempFiles.create(target.getParent(), prefix);
+    // The archive is a function of the image: its own two entries get the image's time, no owner.
+    Date created = created(config);
     try {
       MessageDigest sha512 = sha512();
       try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
@@ -100,13 +109,13 @@ public final class AciImage {
         out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         out.setAddPaxHeadersForNonAsciiNames(true);
-        TarArchiveEntry m = new TarArchiveEntry("manifest");
+        TarArchiveEntry m = fixed(new TarArchiveEntry("manifest"), created);
         m.setSize(manifestBytes.length);
         m.setMode(0100644);
         out.putArchiveEntry(m);
         out.write(manifestBytes);
         out.closeArchiveEntry();
-        TarArchiveEntry rootfs = new TarArchiveEntry("rootfs/");
+        TarArchiveEntry rootfs = fixed(new TarArchiveEntry("rootfs/"), created);
         rootfs.setMode(040755);
         out.putArchiveEntry(rootfs);
         out.closeArchiveEntry();
@@ -121,6 +130,7 @@ public final class AciImage {
         }
         out.finish();
       }
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return new Written(
           target,
@@ -128,7 +138,25 @@ public final class AciImage {
           "sha512-" + HexFormat.of().formatHex(sha512.digest()),
           Files.size(target));
     } finally {
-      Files.deleteIfExists(tmp);
+      TempFiles.release(tmp);
+    }
+  }
+
+  private static TarArchiveEntry fixed(TarArchiveEntry e, Date time) {
+    e.setModTime(time);
+    e.setUserId(0);
+    e.setGroupId(0);
+    e.setUserName("");
+    e.setGroupName("");
+    return e;
+  }
+
+  /** The config's {@code created}, else the epoch. */
+  private static Date created(JsonNode config) {
+    try {
+      return Date.from(Instant.parse(config.path("created").asText("")));
+    } catch (DateTimeParseException e) {
+      return new Date(0);
     }
   }
 
