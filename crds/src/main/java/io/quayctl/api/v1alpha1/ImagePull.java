@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".spec.image")
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.ready")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Format", jsonPath = ".spec.format", priority = 1)
 @AdditionalPrinterColumn(name = "Digest", jsonPath = ".status.resolvedDigest", priority = 1)
 @AdditionalPrinterColumn(
     name = "Age",
