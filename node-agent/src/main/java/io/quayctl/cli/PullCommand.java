@@ -41,6 +41,8 @@ final class PullCommand implements Callable<Integer> {
 
   @Mixin TorrentOptions options;
 
+  @Mixin RuntimeOptions runtimeOptions;
+
   @Option(
       names = "--squashed",
       description =
@@ -71,13 +73,14 @@ final class PullCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate(System.getenv(), false);
+    runtimeOptions.validate(System.getenv());
     if (statsFile != null) {
       OutputFiles.check(spec.commandLine(), "--stats-file", statsFile);
     }
     PrintStream out = System.out;
     long started = System.nanoTime();
     ImageReference reference = ImageReference.parse(image);
-    try (ContainerRuntime runtime = Runtimes.open(options, out);
+    try (ContainerRuntime runtime = Runtimes.open(runtimeOptions, out);
         TorrentSetup setup = TorrentSetup.open(options, reference, null);
         ShutdownGuard guard =
             ShutdownGuard.install(

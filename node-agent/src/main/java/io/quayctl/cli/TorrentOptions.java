@@ -3,8 +3,6 @@ package io.quayctl.cli;
 import io.quayctl.registry.CredentialProvider;
 import io.quayctl.registry.DockerCredentials;
 import io.quayctl.registry.Platform;
-import io.quayctl.runtime.ContainerRuntimes;
-import io.quayctl.runtime.docker.DockerHost;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -114,32 +112,6 @@ public final class TorrentOptions {
   String platform;
 
   @Option(
-      names = "--runtime",
-      defaultValue = "auto",
-      description = "Container runtime: auto, docker or containerd (default: ${DEFAULT-VALUE}).")
-  String runtime;
-
-  @Option(
-      names = "--containerd-address",
-      defaultValue = "/run/containerd/containerd.sock",
-      description = "containerd socket (default: ${DEFAULT-VALUE}).")
-  Path containerdAddress;
-
-  @Option(
-      names = "--containerd-namespace",
-      defaultValue = "k8s.io",
-      description = "containerd namespace, k8s.io for kubelet (default: ${DEFAULT-VALUE}).")
-  String containerdNamespace;
-
-  @Option(
-      names = "--docker-host",
-      paramLabel = "URL",
-      description =
-          "Docker engine address: unix:///path/to/docker.sock, tcp://HOST:PORT, or a socket"
-              + " path (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
-  String dockerHost;
-
-  @Option(
       names = "--docker-config",
       paramLabel = "DIR",
       description =
@@ -176,11 +148,10 @@ public final class TorrentOptions {
   CredentialProvider credentials;
 
   /**
-   * Checks every flag value, and DOCKER_HOST when it is used, before anything touches the runtime
-   * or the network; normalises {@code --index} and the Docker host. Throws a {@link
-   * ParameterException} that names the flag and the value. Also reads the Docker CLI's config, the
-   * user's own input too: a malformed one is an {@link IllegalArgumentException} naming the file.
-   * {@code servesTracker}: this process runs a tracker and index too ({@code seed
+   * Checks every flag value before anything touches the network; normalises {@code --index}. Throws
+   * a {@link ParameterException} that names the flag and the value. Also reads the Docker CLI's
+   * config, the user's own input too: a malformed one is an {@link IllegalArgumentException} naming
+   * the file. {@code servesTracker}: this process runs a tracker and index too ({@code seed
    * --serve-tracker}).
    */
   void validate(Map<String, String> env, boolean servesTracker) {
@@ -242,26 +213,6 @@ public final class TorrentOptions {
         throw usage("--platform: " + e.getMessage());
       }
     }
-    ContainerRuntimes.Kind kind;
-    try {
-      kind = ContainerRuntimes.Kind.parse(runtime);
-    } catch (IllegalArgumentException e) {
-      throw usage("--runtime: " + e.getMessage());
-    }
-    if (containerdAddress.toString().isBlank()) {
-      throw usage("--containerd-address must be a socket path, was empty");
-    }
-    if (containerdNamespace.isBlank()) {
-      throw usage("--containerd-namespace must not be empty");
-    }
-    if (dockerHost != null) {
-      dockerHost = dockerHost("--docker-host", dockerHost);
-    } else if (kind != ContainerRuntimes.Kind.CONTAINERD) {
-      String fromEnv = env.get("DOCKER_HOST");
-      if (fromEnv != null && !fromEnv.isBlank()) {
-        dockerHost = dockerHost("environment variable DOCKER_HOST", fromEnv);
-      }
-    }
     if (!skipWebSeed) {
       credentials = readCredentials(env);
     }
@@ -301,14 +252,6 @@ public final class TorrentOptions {
       path = path.substring(0, path.length() - "/index".length());
     }
     return URI.create(scheme + "://" + given.getRawAuthority() + path + "/");
-  }
-
-  private String dockerHost(String source, String value) {
-    try {
-      return DockerHost.parse(value).uri();
-    } catch (IllegalArgumentException e) {
-      throw usage(source + ": " + e.getMessage());
-    }
   }
 
   private void checkHostPort(String text, String flag) {

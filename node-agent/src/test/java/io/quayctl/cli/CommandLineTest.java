@@ -191,10 +191,16 @@ class CommandLineTest {
     return pull.options;
   }
 
+  private static RuntimeOptions runtimeParsed(String... args) {
+    PullCommand pull = new PullCommand();
+    new CommandLine(pull).parseArgs(args);
+    return pull.runtimeOptions;
+  }
+
   @Test
   void dockerHostFromTheEnvironmentIsCheckedAndNamed() {
-    TorrentOptions o = parsed("x:1");
-    assertThatThrownBy(() -> o.validate(Map.of("DOCKER_HOST", "bogus"), false))
+    RuntimeOptions o = runtimeParsed("x:1");
+    assertThatThrownBy(() -> o.validate(Map.of("DOCKER_HOST", "bogus")))
         .isInstanceOf(ParameterException.class)
         .hasMessageContaining("DOCKER_HOST")
         .hasMessageContaining("unix:///path/to/docker.sock, tcp://HOST:PORT");
@@ -202,16 +208,43 @@ class CommandLineTest {
 
   @Test
   void dockerHostOfTheEnvironmentIsIgnoredForContainerd() {
-    TorrentOptions o = parsed("x:1", "--runtime", "containerd");
-    o.validate(Map.of("DOCKER_HOST", "bogus"), false);
+    RuntimeOptions o = runtimeParsed("x:1", "--runtime", "containerd");
+    o.validate(Map.of("DOCKER_HOST", "bogus"));
     assertThat(o.dockerHost).isNull();
   }
 
   @Test
   void aBareSocketPathIsAUnixDockerHost() {
-    TorrentOptions o = parsed("x:1", "--docker-host", "/tmp/x/docker.sock");
-    o.validate(Map.of(), false);
+    RuntimeOptions o = runtimeParsed("x:1", "--docker-host", "/tmp/x/docker.sock");
+    o.validate(Map.of());
     assertThat(o.dockerHost).isEqualTo("unix:///tmp/x/docker.sock");
+  }
+
+  @Test
+  void seedingIgnoresDockerHostOfTheEnvironment() {
+    SeedCommand seed = new SeedCommand();
+    new CommandLine(seed).parseArgs("x:1", "--tracker", "http://127.0.0.1:6969/announce");
+    seed.options.validate(Map.of("DOCKER_HOST", "bogus"), false);
+    assertThat(seed.options.trackers).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "docker torrent seed, --runtime=docker",
+    "docker torrent seed, --docker-host=unix:///x.sock",
+    "docker torrent seed, --containerd-address=/x.sock",
+    "docker torrent seed, --containerd-namespace=k8s.io",
+    "rkt torrent pull, --runtime=docker",
+    "rkt torrent pull, --docker-host=unix:///x.sock",
+    "rkt torrent seed, --containerd-namespace=k8s.io",
+  })
+  void commandsThatImportNothingTakeNoRuntimeFlags(String command, String flag) {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.add("127.0.0.1:1/app:1");
+    args.add(flag);
+    Run run = quayctl(args.toArray(String[]::new));
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).startsWith("quayctl: error: Unknown option: '" + flag + "'");
   }
 
   @ParameterizedTest
