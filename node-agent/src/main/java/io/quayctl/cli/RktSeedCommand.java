@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true)
 final class RktSeedCommand extends SeedCommand {
   @Override
-  boolean squashedOnly() {
+  boolean squashed() {
     return true;
   }
 }

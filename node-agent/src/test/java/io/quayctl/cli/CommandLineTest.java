@@ -222,10 +222,21 @@ class CommandLineTest {
 
   @Test
   void seedingIgnoresDockerHostOfTheEnvironment() {
-    SeedCommand seed = new SeedCommand();
+    SeedCommand seed = new DockerSeedCommand();
     new CommandLine(seed).parseArgs("x:1", "--tracker", "http://127.0.0.1:6969/announce");
     seed.options.validate(Map.of("DOCKER_HOST", "bogus"), false);
     assertThat(seed.options.trackers).hasSize(1);
+  }
+
+  @Test
+  void rktSeedAlwaysSeedsSquashedAndTakesNoSquashedFlag() {
+    Run run = quayctl("rkt", "torrent", "seed", "127.0.0.1:1/app:1", "--squashed");
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).startsWith("quayctl: error: Unknown option: '--squashed'");
+    assertThat(new RktSeedCommand().squashed()).isTrue();
+    DockerSeedCommand docker = new DockerSeedCommand();
+    new CommandLine(docker).parseArgs("x:1", "--squashed");
+    assertThat(docker.squashed()).isTrue();
   }
 
   @ParameterizedTest
