@@ -158,13 +158,13 @@ final class AgentCommand implements Callable<Integer> {
       description =
           "Metainfo index base URL, http://HOST:PORT/ (a trailing /index is accepted too)."
               + " Default: the first tracker's http://HOST:PORT/.")
-  URI indexUrl;
+  String indexUrl;
 
   @Option(
       names = "--tracker",
       paramLabel = "URL",
       description = "Announce URL, used for entries that name no tracker (repeatable).")
-  List<URI> trackers = new ArrayList<>();
+  List<String> trackerUrls = new ArrayList<>();
 
   @Option(
       names = "--kube-api-server",
@@ -192,6 +192,7 @@ final class AgentCommand implements Callable<Integer> {
     long uploadKiB = kib(maxUploadRate, "--max-upload-rate");
     Long storeLimitBytes = storeLimit == null ? null : bytes(storeLimit, "--store-limit");
     URI index = index();
+    List<URI> trackers = trackers();
     // debug and trace are for the agent's own loggers: the libraries' (docker-java's HTTP wire
     // log, the Kubernetes client's) would drown them; those stay at info.
     boolean verbose = level.equals("debug") || level.equals("trace");
@@ -291,6 +292,11 @@ final class AgentCommand implements Callable<Integer> {
   /** {@code --index-url} as the index's base URL, normalised and checked as pull's --index. */
   URI index() {
     return indexUrl == null ? null : TorrentOptions.indexBase(indexUrl, "--index-url");
+  }
+
+  /** {@code --tracker}'s announce URLs, checked as pull's. */
+  List<URI> trackers() {
+    return TorrentOptions.announceUrls(trackerUrls, "--tracker");
   }
 
   private static NodeRole role(String text) {

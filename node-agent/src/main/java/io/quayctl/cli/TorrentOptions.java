@@ -5,6 +5,7 @@ import io.quayctl.registry.DockerCredentials;
 import io.quayctl.registry.Platform;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +32,10 @@ public final class TorrentOptions {
       paramLabel = "URL",
       description =
           "Tracker announce URL (repeatable). Replaces the default (the index's own tracker).")
-  List<URI> trackers = new ArrayList<>();
+  List<String> trackerUrls = new ArrayList<>();
+
+  /** The {@code --tracker} URLs, set by {@link #validate}. */
+  List<URI> trackers = List.of();
 
   @Option(
       names = "--index",
@@ -39,6 +43,9 @@ public final class TorrentOptions {
       description =
           "Metainfo index URL, http://HOST:PORT/ (a trailing /index is accepted too). Default:"
               + " the first --tracker's http://HOST:PORT/, where quayctl's own tracker serves it.")
+  String indexUrl;
+
+  /** The {@code --index} base URL, set by {@link #validate}; null without {@code --index}. */
   URI index;
 
   @Option(
@@ -155,22 +162,11 @@ public final class TorrentOptions {
    * --serve-tracker}).
    */
   void validate(Map<String, String> env, boolean servesTracker) {
-    for (URI tracker : trackers) {
-      if (tracker.getScheme() == null
-          || !TRACKER_SCHEMES.contains(tracker.getScheme().toLowerCase(Locale.ROOT))
-          || tracker.getHost() == null) {
-        throw usage(
-            "--tracker must be an announce URL such as http://HOST:PORT/announce, was \""
-                + tracker
-                + "\"");
-      }
-    }
-    if (index != null) {
-      try {
-        index = indexBase(index, "--index");
-      } catch (IllegalArgumentException e) {
-        throw usage(e.getMessage());
-      }
+    try {
+      trackers = announceUrls(trackerUrls, "--tracker");
+      index = indexUrl == null ? null : indexBase(indexUrl, "--index");
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
     }
     for (String peer : peers) {
       checkHostPort(peer, "--peer");
@@ -233,16 +229,44 @@ public final class TorrentOptions {
   }
 
   /**
+   * The announce URLs given to {@code flag} ({@code --tracker}, also the agent's): http, https or
+   * udp, with a host. Anything else, text that is no URI at all included, is an {@link
+   * IllegalArgumentException} naming the flag and the value.
+   */
+  static List<URI> announceUrls(List<String> given, String flag) {
+    List<URI> urls = new ArrayList<>();
+    for (String text : given) {
+      URI url = uri(text);
+      if (url == null
+          || url.getScheme() == null
+          || !TRACKER_SCHEMES.contains(url.getScheme().toLowerCase(Locale.ROOT))
+          || url.getHost() == null) {
+        throw new IllegalArgumentException(
+            flag
+                + " must be an announce URL such as http://HOST:PORT/announce, was \""
+                + text
+                + "\"");
+      }
+      urls.add(url);
+    }
+    return List.copyOf(urls);
+  }
+
+  /**
    * The index's base URL from {@code flag} ({@code --index}, the agent's {@code --index-url}):
    * {@code http://HOST:PORT/}, also when given with the {@code /index} or {@code /index/} that the
    * index's own paths start with. Anything but an http(s) URL with a host is an {@link
    * IllegalArgumentException} naming the flag.
    */
-  static URI indexBase(URI given, String flag) {
-    String scheme = given.getScheme() == null ? "" : given.getScheme().toLowerCase(Locale.ROOT);
+  static URI indexBase(String text, String flag) {
+    URI given = uri(text);
+    String scheme =
+        given == null || given.getScheme() == null
+            ? ""
+            : given.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || given.getHost() == null) {
       throw new IllegalArgumentException(
-          flag + " must be a URL such as http://HOST:PORT/, was \"" + given + "\"");
+          flag + " must be a URL such as http://HOST:PORT/, was \"" + text + "\"");
     }
     String path = given.getPath() == null ? "" : given.getPath();
     while (path.endsWith("/")) {
@@ -252,6 +276,15 @@ public final class TorrentOptions {
       path = path.substring(0, path.length() - "/index".length());
     }
     return URI.create(scheme + "://" + given.getRawAuthority() + path + "/");
+  }
+
+  /** {@code text} as a URI, or null when it is none ({@code 127.0.0.1:6969}, a space). */
+  private static URI uri(String text) {
+    try {
+      return new URI(text);
+    } catch (URISyntaxException e) {
+      return null;
+    }
   }
 
   private void checkHostPort(String text, String flag) {

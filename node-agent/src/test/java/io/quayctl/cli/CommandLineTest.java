@@ -119,6 +119,29 @@ class CommandLineTest {
     assertThat(run.out()).doesNotContain("Runtime:").doesNotContain("Resolving");
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "docker torrent pull, --tracker, 127.0.0.1:6969, an announce URL such as"
+        + " http://HOST:PORT/announce",
+    "docker torrent seed, --tracker, 127.0.0.1:6969, an announce URL such as"
+        + " http://HOST:PORT/announce",
+    "rkt torrent pull, --tracker, bastion:6969/announce, an announce URL such as"
+        + " http://HOST:PORT/announce",
+    "docker torrent pull, --index, 127.0.0.1:6969, a URL such as http://HOST:PORT/",
+    "rkt torrent seed, --index, http://bad host/, a URL such as http://HOST:PORT/",
+  })
+  void aUrlThatIsNoUriIsOneLineNamingTheFlag(
+      String command, String flag, String value, String expected) {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.addAll(List.of("127.0.0.1:1/app:1", flag, value));
+    Run run = quayctl(args.toArray(String[]::new));
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err().lines())
+        .containsExactly(
+            "quayctl: error: " + flag + " must be " + expected + ", was \"" + value + "\"",
+            "Try 'quayctl " + command + " --help' for more information.");
+  }
+
   @Test
   void seedNamesTheServeTrackerFlag() {
     Run run = quayctl("docker", "torrent", "seed", "127.0.0.1:1/app:1", "--serve-tracker", "x");
@@ -288,7 +311,14 @@ class CommandLineTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"notaurl", "ftp://h.example/", "http:/index", "udp://h.example:6969/"})
+  @ValueSource(
+      strings = {
+        "notaurl",
+        "ftp://h.example/",
+        "http:/index",
+        "udp://h.example:6969/",
+        "127.0.0.1:6994"
+      })
   void aBadIndexUrlIsAUsageErrorNamingTheAgentsFlagBeforeTheDataDirIsOpened(
       String given, @TempDir Path dir) {
     Path data = dir.resolve("data");
@@ -310,6 +340,39 @@ class CommandLineTest {
                 + given
                 + "\"");
     assertThat(data).doesNotExist();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"127.0.0.1:6969", "ftp://h.example/announce", "http:/announce"})
+  void aBadAgentTrackerIsAUsageErrorBeforeTheDataDirIsOpened(String given, @TempDir Path dir) {
+    Path data = dir.resolve("data");
+    Run run =
+        quayctl(
+            "agent",
+            "--role",
+            "worker",
+            "--node-name",
+            "n1",
+            "--data-dir",
+            data.toString(),
+            "--tracker",
+            given);
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err().lines())
+        .containsExactly(
+            "quayctl: error: --tracker must be an announce URL such as"
+                + " http://HOST:PORT/announce, was \""
+                + given
+                + "\"");
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
+  void theAgentsTrackersAreItsAnnounceUrls() {
+    assertThat(
+            agent("--tracker", "udp://h.example:6969", "--tracker", "http://h:1/announce")
+                .trackers())
+        .containsExactly(URI.create("udp://h.example:6969"), URI.create("http://h:1/announce"));
   }
 
   private static AgentCommand agent(String... args) {
