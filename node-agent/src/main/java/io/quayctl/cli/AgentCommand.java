@@ -221,7 +221,8 @@ final class AgentCommand implements Callable<Integer> {
                 containerdSocket.toString(),
                 containerdNamespace,
                 null,
-                dockerSocket == null ? null : "unix://" + dockerSocket.toAbsolutePath()),
+                dockerSocket == null ? null : "unix://" + dockerSocket.toAbsolutePath(),
+                dockerSocket == null ? null : "--docker-socket"),
             System.getenv());
     DistributionPuller puller =
         new DistributionPuller(

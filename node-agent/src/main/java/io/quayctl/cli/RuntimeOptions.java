@@ -45,6 +45,11 @@ public final class RuntimeOptions {
   String dockerHost;
 
   /**
+   * Where {@link #dockerHost} came from, for messages: the flag or the variable; set by validate.
+   */
+  String dockerHostSource;
+
+  /**
    * Checks the runtime flags, and DOCKER_HOST when Docker may be used, before anything touches the
    * runtime; normalises the Docker host. Throws a {@link ParameterException} that names the flag
    * (or the variable) and the value.
@@ -64,10 +69,12 @@ public final class RuntimeOptions {
     }
     if (dockerHost != null) {
       dockerHost = dockerHost("--docker-host", dockerHost);
+      dockerHostSource = "--docker-host";
     } else if (kind != ContainerRuntimes.Kind.CONTAINERD) {
       String fromEnv = env.get("DOCKER_HOST");
       if (fromEnv != null && !fromEnv.isBlank()) {
         dockerHost = dockerHost("environment variable DOCKER_HOST", fromEnv);
+        dockerHostSource = "DOCKER_HOST";
       }
     }
   }
@@ -79,7 +86,8 @@ public final class RuntimeOptions {
         containerdAddress.toString(),
         containerdNamespace,
         null,
-        dockerHost);
+        dockerHost,
+        dockerHostSource);
   }
 
   private String dockerHost(String source, String value) {

@@ -244,6 +244,30 @@ class CommandLineTest {
   }
 
   @Test
+  void aDockerHostFlagThatReachesNothingIsNamedNotTheVariable(@TempDir Path dir) {
+    String socket = dir.resolve("nonexistent.sock").toString();
+    Run run =
+        quayctl(
+            "docker",
+            "torrent",
+            "pull",
+            "127.0.0.1:1/app:1",
+            "--runtime",
+            "docker",
+            "--docker-host",
+            socket,
+            "--data-dir",
+            dir.resolve("data").toString());
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.RUNTIME_UNAVAILABLE);
+    // Only the error: the HTTP client's log line is not shown outside tests (warnings only).
+    assertThat(run.err().lines().filter(line -> line.startsWith("quayctl:")))
+        .containsExactly(
+            "quayctl: error: cannot reach Docker at unix://"
+                + socket
+                + ": no such socket (is dockerd running? is --docker-host right?)");
+  }
+
+  @Test
   void seedingIgnoresDockerHostOfTheEnvironment() {
     SeedCommand seed = new DockerSeedCommand();
     new CommandLine(seed).parseArgs("x:1", "--tracker", "http://127.0.0.1:6969/announce");
