@@ -67,7 +67,8 @@ abstract class SeedCommand implements Callable<Integer> {
                 System.err,
                 "interrupted before the image was complete: verified blobs and partial"
                     + " downloads are kept in "
-                    + options.dataDir())) {
+                    + options.dataDir()
+                    + "; run the same command to resume")) {
       if (tracker != null) {
         out.println("Tracker and index listening at " + tracker.baseUri());
       }
