@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
         "Seed an image's blobs to peers: re-check local data, download what is missing, then"
             + " seed until interrupted or for --duration. Needs --tracker URL or --serve-tracker"
             + " HOST:PORT.",
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    abbreviateSynopsis = true)
 final class DockerSeedCommand extends SeedCommand {
 
   @Option(

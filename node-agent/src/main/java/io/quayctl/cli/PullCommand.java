@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
         "Pull an image's layers over BitTorrent (from peers, and from the registry as a web seed"
             + " unless --skip-web-seed), verify every blob against its digest, and import the"
             + " image into the local runtime.",
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    abbreviateSynopsis = true)
 final class PullCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,6 +43,8 @@ final class PullCommand implements Callable<Integer> {
   @Mixin TorrentOptions options;
 
   @Mixin RuntimeOptions runtimeOptions;
+
+  @Mixin ExitCode.Help exitCodes;
 
   @Option(
       names = "--squashed",
@@ -54,9 +57,11 @@ final class PullCommand implements Callable<Integer> {
   @Option(
       names = "--seed-after",
       defaultValue = "0",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
-          "Keep seeding this long after the import, e.g. 10m (default: 0, as the original).")
+          "Keep seeding this long after the import, e.g. 10m; 0 = not at all, as the original"
+              + " (default: ${DEFAULT-VALUE}).")
   Duration seedAfter;
 
   @Option(

@@ -21,24 +21,27 @@ public final class RuntimeOptions {
   @Option(
       names = "--runtime",
       defaultValue = "auto",
+      paramLabel = "RUNTIME",
       description = "Container runtime: auto, docker or containerd (default: ${DEFAULT-VALUE}).")
   String runtime;
 
   @Option(
       names = "--containerd-address",
       defaultValue = "/run/containerd/containerd.sock",
+      paramLabel = "SOCKET",
       description = "containerd socket (default: ${DEFAULT-VALUE}).")
   Path containerdAddress;
 
   @Option(
       names = "--containerd-namespace",
       defaultValue = "k8s.io",
+      paramLabel = "NAMESPACE",
       description = "containerd namespace, k8s.io for kubelet (default: ${DEFAULT-VALUE}).")
   String containerdNamespace;
 
   @Option(
       names = "--docker-host",
-      paramLabel = "URL",
+      paramLabel = "ADDRESS",
       description =
           "Docker engine address: unix:///path/to/docker.sock, tcp://HOST:PORT, or a socket"
               + " path (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")

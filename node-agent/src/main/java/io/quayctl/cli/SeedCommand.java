@@ -26,11 +26,14 @@ abstract class SeedCommand implements Callable<Integer> {
 
   @Mixin TorrentOptions options;
 
+  @Mixin ExitCode.Help exitCodes;
+
   @Spec CommandSpec spec;
 
   @Option(
       names = "--duration",
       defaultValue = "0",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       description = "Seed this long, e.g. 10m; 0 = until interrupted (default: ${DEFAULT-VALUE}).")
   Duration duration;

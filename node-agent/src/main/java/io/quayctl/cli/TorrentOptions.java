@@ -31,7 +31,9 @@ public final class TorrentOptions {
       names = "--tracker",
       paramLabel = "URL",
       description =
-          "Tracker announce URL (repeatable). Replaces the default (the index's own tracker).")
+          "Announce URL, e.g. http://HOST:PORT/announce, of a tracker (repeatable). There is"
+              + " no default: without a tracker (or --peer) pull fetches every byte from the"
+              + " registry, and seed needs one or --serve-tracker.")
   List<String> trackerUrls = new ArrayList<>();
 
   /** The {@code --tracker} URLs, set by {@link #validate}. */
@@ -64,18 +66,21 @@ public final class TorrentOptions {
   @Option(
       names = "--lower-port",
       defaultValue = "6881",
+      paramLabel = "PORT",
       description = "Lowest port to listen on for peers (default: ${DEFAULT-VALUE}).")
   int lowerPort;
 
   @Option(
       names = "--upper-port",
       defaultValue = "6889",
+      paramLabel = "PORT",
       description = "Highest port to listen on for peers (default: ${DEFAULT-VALUE}).")
   int upperPort;
 
   @Option(
       names = "--connections-per-second",
       defaultValue = "200",
+      paramLabel = "N",
       description = "New peer connections per second (default: ${DEFAULT-VALUE}).")
   int connectionsPerSecond;
 
@@ -98,6 +103,7 @@ public final class TorrentOptions {
   @Option(
       names = "--encryption-mode",
       defaultValue = "1",
+      paramLabel = "MODE",
       description =
           "Peer connection encryption: 0 forced, 1 enabled (preferred), 2 disabled "
               + "(default: ${DEFAULT-VALUE}).")
@@ -109,7 +115,11 @@ public final class TorrentOptions {
       description = "Address to listen on and announce (default: all interfaces).")
   String localIp;
 
-  @Option(names = "--insecure", description = "Talk plain HTTP to the registry.")
+  @Option(
+      names = "--insecure",
+      description =
+          "Talk plain HTTP to the registry. Loopback registries (localhost, 127.0.0.0/8, [::1])"
+              + " always get plain HTTP, without this flag.")
   boolean insecure;
 
   @Option(
@@ -137,6 +147,7 @@ public final class TorrentOptions {
   @Option(
       names = "--peer-timeout",
       defaultValue = "2m",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
           "Give up when the index does not answer, or does not know the image or a blob, for"

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.quayctl.Quayctl;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,6 +68,39 @@ class CommandLineTest {
     Run run = quayctl("version", "--help");
     assertThat(run.exit()).isZero();
     assertThat(run.out()).contains("Usage: quayctl version");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "docker torrent pull",
+        "docker torrent seed",
+        "rkt torrent pull",
+        "rkt torrent seed"
+      })
+  void helpHasAShortSynopsisNoFieldNamesAndTheExitCodes(String command) throws Exception {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.add("--help");
+    Run run = quayctl(args.toArray(String[]::new));
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).startsWith("Usage: quayctl " + command + " [OPTIONS] IMAGE\n");
+    assertThat(run.out()).doesNotContainPattern("<[a-z][A-Za-z]*>");
+    assertThat(run.out()).contains("\nExit codes:\n");
+    String exitCodes = run.out().substring(run.out().indexOf("\nExit codes:\n"));
+    for (Field code : ExitCode.class.getFields()) {
+      if (code.getType() == int.class) {
+        assertThat(exitCodes).containsPattern("\n +" + code.getInt(null) + " +[a-z]");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"docker torrent pull", "rkt torrent pull"})
+  void pullHelpShowsTheSeedAfterDefault(String command) {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.add("--help");
+    String help = quayctl(args.toArray(String[]::new)).out().replaceAll("\\s+", " ");
+    assertThat(help).containsPattern("--seed-after=DURATION [^-]*\\(default: 0\\)");
   }
 
   @Test
