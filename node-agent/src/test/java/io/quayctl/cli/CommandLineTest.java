@@ -94,6 +94,13 @@ class CommandLineTest {
     }
   }
 
+  @Test
+  void agentHelpHasValueLabelsNotFieldNames() {
+    Run run = quayctl("agent", "--help");
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).contains("--role=ROLE").doesNotContainPattern("<[a-z][A-Za-z]*>");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"docker torrent pull", "rkt torrent pull"})
   void pullHelpShowsTheSeedAfterDefault(String command) {
