@@ -58,12 +58,14 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(
       names = "--role",
+      paramLabel = "ROLE",
       required = true,
       description = "bastion (may read registries) or worker (peers only).")
   String role;
 
   @Option(
       names = "--node-name",
+      paramLabel = "NAME",
       required = true,
       description = "This node's name; the agent watches the NodeImage of that name.")
   String nodeName;
@@ -76,42 +78,49 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(
       names = "--peer-port",
+      paramLabel = "PORT",
       defaultValue = "6881",
       description = "TCP port for BitTorrent peers, 0 for any (default: ${DEFAULT-VALUE}).")
   int peerPort;
 
   @Option(
       names = "--health-port",
+      paramLabel = "PORT",
       defaultValue = "9880",
       description = "Port of /healthz, 0 for any (default: ${DEFAULT-VALUE}).")
   int healthPort;
 
   @Option(
       names = "--metrics-port",
+      paramLabel = "PORT",
       defaultValue = "9881",
       description = "Port of /metrics, 0 for any (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
   @Option(
       names = "--log-level",
+      paramLabel = "LEVEL",
       defaultValue = "info",
       description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
   String logLevel;
 
   @Option(
       names = "--runtime",
+      paramLabel = "RUNTIME",
       defaultValue = "auto",
       description = "Container runtime: auto, docker or containerd (default: ${DEFAULT-VALUE}).")
   String runtime;
 
   @Option(
       names = "--containerd-socket",
+      paramLabel = "SOCKET",
       defaultValue = "/run/containerd/containerd.sock",
       description = "containerd socket (default: ${DEFAULT-VALUE}).")
   Path containerdSocket;
 
   @Option(
       names = "--containerd-namespace",
+      paramLabel = "NAMESPACE",
       defaultValue = "k8s.io",
       description = "containerd namespace; k8s.io is kubelet's (default: ${DEFAULT-VALUE}).")
   String containerdNamespace;
@@ -124,6 +133,7 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(
       names = "--data-dir",
+      paramLabel = "DIR",
       defaultValue = "/var/lib/quayctl",
       description = "Blob store and torrent resume data (default: ${DEFAULT-VALUE}).")
   Path dataDir;
@@ -158,13 +168,13 @@ final class AgentCommand implements Callable<Integer> {
       description =
           "Metainfo index base URL, http://HOST:PORT/ (a trailing /index is accepted too)."
               + " Default: the first tracker's http://HOST:PORT/.")
-  URI indexUrl;
+  String indexUrl;
 
   @Option(
       names = "--tracker",
       paramLabel = "URL",
       description = "Announce URL, used for entries that name no tracker (repeatable).")
-  List<URI> trackers = new ArrayList<>();
+  List<String> trackerUrls = new ArrayList<>();
 
   @Option(
       names = "--kube-api-server",
@@ -176,6 +186,7 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(
       names = "--swarm-wait",
+      paramLabel = "DURATION",
       defaultValue = "10m",
       converter = DurationConverter.class,
       description =
@@ -192,6 +203,7 @@ final class AgentCommand implements Callable<Integer> {
     long uploadKiB = kib(maxUploadRate, "--max-upload-rate");
     Long storeLimitBytes = storeLimit == null ? null : bytes(storeLimit, "--store-limit");
     URI index = index();
+    List<URI> trackers = trackers();
     // debug and trace are for the agent's own loggers: the libraries' (docker-java's HTTP wire
     // log, the Kubernetes client's) would drown them; those stay at info.
     boolean verbose = level.equals("debug") || level.equals("trace");
@@ -220,7 +232,8 @@ final class AgentCommand implements Callable<Integer> {
                 containerdSocket.toString(),
                 containerdNamespace,
                 null,
-                dockerSocket == null ? null : "unix://" + dockerSocket.toAbsolutePath()),
+                dockerSocket == null ? null : "unix://" + dockerSocket.toAbsolutePath(),
+                dockerSocket == null ? null : "--docker-socket"),
             System.getenv());
     DistributionPuller puller =
         new DistributionPuller(
@@ -291,6 +304,11 @@ final class AgentCommand implements Callable<Integer> {
   /** {@code --index-url} as the index's base URL, normalised and checked as pull's --index. */
   URI index() {
     return indexUrl == null ? null : TorrentOptions.indexBase(indexUrl, "--index-url");
+  }
+
+  /** {@code --tracker}'s announce URLs, checked as pull's. */
+  List<URI> trackers() {
+    return TorrentOptions.announceUrls(trackerUrls, "--tracker");
   }
 
   private static NodeRole role(String text) {

@@ -1,5 +1,7 @@
 package io.quayctl.cli;
 
+import picocli.CommandLine.Command;
+
 /** Exit codes of {@code quayctl}, documented in the README. */
 public final class ExitCode {
   /** Success. */
@@ -36,4 +38,25 @@ public final class ExitCode {
   public static final int INTERRUPTED = 130;
 
   private ExitCode() {}
+
+  /**
+   * Lists the codes above under "Exit codes:" in the help of the commands that mix it in (pull,
+   * seed); keep it, and the README's list, in step with them.
+   */
+  @Command(
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+        OK + ":success",
+        ERROR + ":other error",
+        USAGE + ":bad command line or input",
+        NOT_FOUND + ":image or blob not found",
+        ACCESS_DENIED + ":access denied",
+        UNREACHABLE + ":registry, index or peers unreachable in time",
+        RUNTIME_UNAVAILABLE + ":container runtime unreachable",
+        VERIFICATION_FAILED + ":content did not match its digest (nothing imported)",
+        DISK_FULL + ":disk full, or too little free space for the missing blobs",
+        UNSUPPORTED + ":unsupported (schema 1 manifest, zstd layer to squash)",
+        INTERRUPTED + ":interrupted; partial downloads are kept for the next run",
+      })
+  public static final class Help {}
 }

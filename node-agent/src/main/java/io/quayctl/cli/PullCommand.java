@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
         "Pull an image's layers over BitTorrent (from peers, and from the registry as a web seed"
             + " unless --skip-web-seed), verify every blob against its digest, and import the"
             + " image into the local runtime.",
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    abbreviateSynopsis = true)
 final class PullCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,6 +41,10 @@ final class PullCommand implements Callable<Integer> {
   String image;
 
   @Mixin TorrentOptions options;
+
+  @Mixin RuntimeOptions runtimeOptions;
+
+  @Mixin ExitCode.Help exitCodes;
 
   @Option(
       names = "--squashed",
@@ -52,9 +57,11 @@ final class PullCommand implements Callable<Integer> {
   @Option(
       names = "--seed-after",
       defaultValue = "0",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
-          "Keep seeding this long after the import, e.g. 10m (default: 0, as the original).")
+          "Keep seeding this long after the import, e.g. 10m; 0 = not at all, as the original"
+              + " (default: ${DEFAULT-VALUE}).")
   Duration seedAfter;
 
   @Option(
@@ -71,13 +78,14 @@ final class PullCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate(System.getenv(), false);
+    runtimeOptions.validate(System.getenv());
     if (statsFile != null) {
       OutputFiles.check(spec.commandLine(), "--stats-file", statsFile);
     }
     PrintStream out = System.out;
     long started = System.nanoTime();
     ImageReference reference = ImageReference.parse(image);
-    try (ContainerRuntime runtime = Runtimes.open(options, out);
+    try (ContainerRuntime runtime = Runtimes.open(runtimeOptions, out);
         TorrentSetup setup = TorrentSetup.open(options, reference, null);
         ShutdownGuard guard =
             ShutdownGuard.install(

@@ -43,7 +43,7 @@ public final class QuayctlCommand {
       name = "torrent",
       description = "Move images over BitTorrent.",
       mixinStandardHelpOptions = true,
-      subcommands = {PullCommand.class, SeedCommand.class})
+      subcommands = {PullCommand.class, DockerSeedCommand.class})
   static final class Torrent {}
 
   /** {@code quayctl rkt}. */

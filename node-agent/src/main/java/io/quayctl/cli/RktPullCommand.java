@@ -29,13 +29,16 @@ import picocli.CommandLine.Spec;
             + " --squashed'), verify it, and write it as an App Container Image (ACI) for rkt."
             + " rkt itself is not called: import the file with 'rkt fetch"
             + " --insecure-options=image FILE' (it is not signed).",
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    abbreviateSynopsis = true)
 final class RktPullCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "IMAGE", description = "Image reference, e.g. quay.io/org/app:1.2")
   String image;
 
   @Mixin TorrentOptions options;
+
+  @Mixin ExitCode.Help exitCodes;
 
   @Spec CommandSpec spec;
 
@@ -50,8 +53,11 @@ final class RktPullCommand implements Callable<Integer> {
   @Option(
       names = "--seed-after",
       defaultValue = "0",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "Keep seeding the squashed layer this long after writing the ACI, e.g. 10m.")
+      description =
+          "Keep seeding the squashed layer this long after writing the ACI, e.g. 10m; 0 = not at"
+              + " all (default: ${DEFAULT-VALUE}).")
   Duration seedAfter;
 
   @Override

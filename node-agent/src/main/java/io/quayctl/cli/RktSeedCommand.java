@@ -12,10 +12,11 @@ import picocli.CommandLine.Command;
         "Seed an image squashed into one layer, for 'rkt torrent pull' (and 'docker torrent pull"
             + " --squashed'): squash it here from its layers if this host reads the registry,"
             + " publish it to the index, and seed until interrupted or for --duration.",
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    abbreviateSynopsis = true)
 final class RktSeedCommand extends SeedCommand {
   @Override
-  boolean squashedOnly() {
+  boolean squashed() {
     return true;
   }
 }

@@ -9,15 +9,8 @@ import java.io.PrintStream;
 final class Runtimes {
   private Runtimes() {}
 
-  static ContainerRuntime open(TorrentOptions o, PrintStream out) throws IOException {
-    ContainerRuntimes.Options options =
-        new ContainerRuntimes.Options(
-            ContainerRuntimes.Kind.parse(o.runtime),
-            o.containerdAddress.toString(),
-            o.containerdNamespace,
-            null,
-            o.dockerHost);
-    ContainerRuntimes.Selection selection = ContainerRuntimes.open(options, System.getenv());
+  static ContainerRuntime open(RuntimeOptions o, PrintStream out) throws IOException {
+    ContainerRuntimes.Selection selection = ContainerRuntimes.open(o.toOptions(), System.getenv());
     out.println("Runtime: " + selection.reason());
     return selection.runtime();
   }

@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,26 +15,25 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code quayctl docker torrent seed IMAGE}: get every blob (verified), then seed it. */
-@Command(
-    name = "seed",
-    description =
-        "Seed an image's blobs to peers: re-check local data, download what is missing, then"
-            + " seed until interrupted or for --duration. Needs --tracker URL or --serve-tracker"
-            + " HOST:PORT.",
-    mixinStandardHelpOptions = true)
-class SeedCommand implements Callable<Integer> {
+/**
+ * {@code quayctl docker|rkt torrent seed IMAGE}: get every blob (verified), then seed it. What is
+ * seeded, the image or its squashed form, is the subclass's to say.
+ */
+abstract class SeedCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "IMAGE", description = "Image reference, e.g. quay.io/org/app:1.2")
   String image;
 
   @Mixin TorrentOptions options;
 
+  @Mixin ExitCode.Help exitCodes;
+
   @Spec CommandSpec spec;
 
   @Option(
       names = "--duration",
       defaultValue = "0",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       description = "Seed this long, e.g. 10m; 0 = until interrupted (default: ${DEFAULT-VALUE}).")
   Duration duration;
@@ -48,17 +46,8 @@ class SeedCommand implements Callable<Integer> {
               + " --tracker http://HOST:PORT/announce.")
   String serveTracker;
 
-  @Option(
-      names = "--squashed",
-      description =
-          "Seed the image squashed into one layer (for pulls with --squashed): squash it here"
-              + " from its layers, publish it to the index and seed it.")
-  boolean squashed;
-
-  /** Whether this command seeds squashed images whatever the flags say ({@code rkt}). */
-  boolean squashedOnly() {
-    return false;
-  }
+  /** Whether to seed the image squashed into one layer rather than its layers. */
+  abstract boolean squashed();
 
   @Override
   public Integer call() throws Exception {
@@ -81,14 +70,15 @@ class SeedCommand implements Callable<Integer> {
                 System.err,
                 "interrupted before the image was complete: verified blobs and partial"
                     + " downloads are kept in "
-                    + options.dataDir())) {
+                    + options.dataDir()
+                    + "; run the same command to resume")) {
       if (tracker != null) {
         out.println("Tracker and index listening at " + tracker.baseUri());
       }
       out.println("Peers connect to port " + setup.engine.listenPort());
       ResolvedImage resolved = Transfers.resolve(setup, reference, options, out);
       Digest original = resolved.manifestDigest();
-      if (squashed || squashedOnly()) {
+      if (squashed()) {
         resolved = Transfers.squashed(setup, resolved, options, out);
       }
       Transfers.fetchWithProgress(setup.distributor, resolved, options, out);

@@ -3,10 +3,9 @@ package io.quayctl.cli;
 import io.quayctl.registry.CredentialProvider;
 import io.quayctl.registry.DockerCredentials;
 import io.quayctl.registry.Platform;
-import io.quayctl.runtime.ContainerRuntimes;
-import io.quayctl.runtime.docker.DockerHost;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,8 +31,13 @@ public final class TorrentOptions {
       names = "--tracker",
       paramLabel = "URL",
       description =
-          "Tracker announce URL (repeatable). Replaces the default (the index's own tracker).")
-  List<URI> trackers = new ArrayList<>();
+          "Announce URL, e.g. http://HOST:PORT/announce, of a tracker (repeatable). There is"
+              + " no default: without a tracker (or --peer) pull fetches every byte from the"
+              + " registry, and seed needs one or --serve-tracker.")
+  List<String> trackerUrls = new ArrayList<>();
+
+  /** The {@code --tracker} URLs, set by {@link #validate}. */
+  List<URI> trackers = List.of();
 
   @Option(
       names = "--index",
@@ -41,6 +45,9 @@ public final class TorrentOptions {
       description =
           "Metainfo index URL, http://HOST:PORT/ (a trailing /index is accepted too). Default:"
               + " the first --tracker's http://HOST:PORT/, where quayctl's own tracker serves it.")
+  String indexUrl;
+
+  /** The {@code --index} base URL, set by {@link #validate}; null without {@code --index}. */
   URI index;
 
   @Option(
@@ -59,18 +66,21 @@ public final class TorrentOptions {
   @Option(
       names = "--lower-port",
       defaultValue = "6881",
+      paramLabel = "PORT",
       description = "Lowest port to listen on for peers (default: ${DEFAULT-VALUE}).")
   int lowerPort;
 
   @Option(
       names = "--upper-port",
       defaultValue = "6889",
+      paramLabel = "PORT",
       description = "Highest port to listen on for peers (default: ${DEFAULT-VALUE}).")
   int upperPort;
 
   @Option(
       names = "--connections-per-second",
       defaultValue = "200",
+      paramLabel = "N",
       description = "New peer connections per second (default: ${DEFAULT-VALUE}).")
   int connectionsPerSecond;
 
@@ -93,6 +103,7 @@ public final class TorrentOptions {
   @Option(
       names = "--encryption-mode",
       defaultValue = "1",
+      paramLabel = "MODE",
       description =
           "Peer connection encryption: 0 forced, 1 enabled (preferred), 2 disabled "
               + "(default: ${DEFAULT-VALUE}).")
@@ -104,7 +115,11 @@ public final class TorrentOptions {
       description = "Address to listen on and announce (default: all interfaces).")
   String localIp;
 
-  @Option(names = "--insecure", description = "Talk plain HTTP to the registry.")
+  @Option(
+      names = "--insecure",
+      description =
+          "Talk plain HTTP to the registry. Loopback registries (localhost, 127.0.0.0/8, [::1])"
+              + " always get plain HTTP, without this flag.")
   boolean insecure;
 
   @Option(
@@ -112,32 +127,6 @@ public final class TorrentOptions {
       paramLabel = "OS/ARCH[/VARIANT]",
       description = "Platform to pull from a multi-platform image (default: this machine's).")
   String platform;
-
-  @Option(
-      names = "--runtime",
-      defaultValue = "auto",
-      description = "Container runtime: auto, docker or containerd (default: ${DEFAULT-VALUE}).")
-  String runtime;
-
-  @Option(
-      names = "--containerd-address",
-      defaultValue = "/run/containerd/containerd.sock",
-      description = "containerd socket (default: ${DEFAULT-VALUE}).")
-  Path containerdAddress;
-
-  @Option(
-      names = "--containerd-namespace",
-      defaultValue = "k8s.io",
-      description = "containerd namespace, k8s.io for kubelet (default: ${DEFAULT-VALUE}).")
-  String containerdNamespace;
-
-  @Option(
-      names = "--docker-host",
-      paramLabel = "URL",
-      description =
-          "Docker engine address: unix:///path/to/docker.sock, tcp://HOST:PORT, or a socket"
-              + " path (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
-  String dockerHost;
 
   @Option(
       names = "--docker-config",
@@ -158,6 +147,7 @@ public final class TorrentOptions {
   @Option(
       names = "--peer-timeout",
       defaultValue = "2m",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
           "Give up when the index does not answer, or does not know the image or a blob, for"
@@ -176,30 +166,18 @@ public final class TorrentOptions {
   CredentialProvider credentials;
 
   /**
-   * Checks every flag value, and DOCKER_HOST when it is used, before anything touches the runtime
-   * or the network; normalises {@code --index} and the Docker host. Throws a {@link
-   * ParameterException} that names the flag and the value. Also reads the Docker CLI's config, the
-   * user's own input too: a malformed one is an {@link IllegalArgumentException} naming the file.
-   * {@code servesTracker}: this process runs a tracker and index too ({@code seed
+   * Checks every flag value before anything touches the network; normalises {@code --index}. Throws
+   * a {@link ParameterException} that names the flag and the value. Also reads the Docker CLI's
+   * config, the user's own input too: a malformed one is an {@link IllegalArgumentException} naming
+   * the file. {@code servesTracker}: this process runs a tracker and index too ({@code seed
    * --serve-tracker}).
    */
   void validate(Map<String, String> env, boolean servesTracker) {
-    for (URI tracker : trackers) {
-      if (tracker.getScheme() == null
-          || !TRACKER_SCHEMES.contains(tracker.getScheme().toLowerCase(Locale.ROOT))
-          || tracker.getHost() == null) {
-        throw usage(
-            "--tracker must be an announce URL such as http://HOST:PORT/announce, was \""
-                + tracker
-                + "\"");
-      }
-    }
-    if (index != null) {
-      try {
-        index = indexBase(index, "--index");
-      } catch (IllegalArgumentException e) {
-        throw usage(e.getMessage());
-      }
+    try {
+      trackers = announceUrls(trackerUrls, "--tracker");
+      index = indexUrl == null ? null : indexBase(indexUrl, "--index");
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
     }
     for (String peer : peers) {
       checkHostPort(peer, "--peer");
@@ -242,26 +220,6 @@ public final class TorrentOptions {
         throw usage("--platform: " + e.getMessage());
       }
     }
-    ContainerRuntimes.Kind kind;
-    try {
-      kind = ContainerRuntimes.Kind.parse(runtime);
-    } catch (IllegalArgumentException e) {
-      throw usage("--runtime: " + e.getMessage());
-    }
-    if (containerdAddress.toString().isBlank()) {
-      throw usage("--containerd-address must be a socket path, was empty");
-    }
-    if (containerdNamespace.isBlank()) {
-      throw usage("--containerd-namespace must not be empty");
-    }
-    if (dockerHost != null) {
-      dockerHost = dockerHost("--docker-host", dockerHost);
-    } else if (kind != ContainerRuntimes.Kind.CONTAINERD) {
-      String fromEnv = env.get("DOCKER_HOST");
-      if (fromEnv != null && !fromEnv.isBlank()) {
-        dockerHost = dockerHost("environment variable DOCKER_HOST", fromEnv);
-      }
-    }
     if (!skipWebSeed) {
       credentials = readCredentials(env);
     }
@@ -282,16 +240,44 @@ public final class TorrentOptions {
   }
 
   /**
+   * The announce URLs given to {@code flag} ({@code --tracker}, also the agent's): http, https or
+   * udp, with a host. Anything else, text that is no URI at all included, is an {@link
+   * IllegalArgumentException} naming the flag and the value.
+   */
+  static List<URI> announceUrls(List<String> given, String flag) {
+    List<URI> urls = new ArrayList<>();
+    for (String text : given) {
+      URI url = uri(text);
+      if (url == null
+          || url.getScheme() == null
+          || !TRACKER_SCHEMES.contains(url.getScheme().toLowerCase(Locale.ROOT))
+          || url.getHost() == null) {
+        throw new IllegalArgumentException(
+            flag
+                + " must be an announce URL such as http://HOST:PORT/announce, was \""
+                + text
+                + "\"");
+      }
+      urls.add(url);
+    }
+    return List.copyOf(urls);
+  }
+
+  /**
    * The index's base URL from {@code flag} ({@code --index}, the agent's {@code --index-url}):
    * {@code http://HOST:PORT/}, also when given with the {@code /index} or {@code /index/} that the
    * index's own paths start with. Anything but an http(s) URL with a host is an {@link
    * IllegalArgumentException} naming the flag.
    */
-  static URI indexBase(URI given, String flag) {
-    String scheme = given.getScheme() == null ? "" : given.getScheme().toLowerCase(Locale.ROOT);
+  static URI indexBase(String text, String flag) {
+    URI given = uri(text);
+    String scheme =
+        given == null || given.getScheme() == null
+            ? ""
+            : given.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || given.getHost() == null) {
       throw new IllegalArgumentException(
-          flag + " must be a URL such as http://HOST:PORT/, was \"" + given + "\"");
+          flag + " must be a URL such as http://HOST:PORT/, was \"" + text + "\"");
     }
     String path = given.getPath() == null ? "" : given.getPath();
     while (path.endsWith("/")) {
@@ -303,11 +289,12 @@ public final class TorrentOptions {
     return URI.create(scheme + "://" + given.getRawAuthority() + path + "/");
   }
 
-  private String dockerHost(String source, String value) {
+  /** {@code text} as a URI, or null when it is none ({@code 127.0.0.1:6969}, a space). */
+  private static URI uri(String text) {
     try {
-      return DockerHost.parse(value).uri();
-    } catch (IllegalArgumentException e) {
-      throw usage(source + ": " + e.getMessage());
+      return new URI(text);
+    } catch (URISyntaxException e) {
+      return null;
     }
   }
 

@@ -5,7 +5,6 @@ import io.quayctl.runtime.docker.DockerRuntime;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /** Chooses and opens the container runtime images are imported into ({@code --runtime}). */
 public final class ContainerRuntimes {
@@ -38,17 +37,20 @@ public final class ContainerRuntimes {
    * @param containerdNamespace the namespace to import into ({@code k8s.io})
    * @param snapshotter the snapshotter to unpack for ({@code auto}: overlayfs, else native)
    * @param dockerHost the engine's address (DOCKER_HOST, else {@value #DEFAULT_DOCKER_HOST})
+   * @param dockerHostSource where {@code dockerHost} came from, for messages: the flag that gave it
+   *     ({@code --docker-host}) or {@code DOCKER_HOST}; null without a {@code dockerHost}
    */
   public record Options(
       Kind kind,
       String containerdAddress,
       String containerdNamespace,
       String snapshotter,
-      String dockerHost) {
+      String dockerHost,
+      String dockerHostSource) {
 
     /** Auto-selection with every default. */
     public static Options defaults() {
-      return new Options(Kind.AUTO, null, null, null, null);
+      return new Options(Kind.AUTO, null, null, null, null, null);
     }
   }
 
@@ -71,15 +73,21 @@ public final class ContainerRuntimes {
 
   /** Opens the runtime the options ask for, probing the host when they say {@code auto}. */
   public static Selection open(Options options, Map<String, String> env) throws IOException {
-    String dockerHost =
-        Optional.ofNullable(options.dockerHost())
-            .or(() -> Optional.ofNullable(env.get("DOCKER_HOST")))
-            .filter(h -> !h.isBlank())
-            .orElse(null);
+    String dockerHost = nonBlank(options.dockerHost());
+    String dockerSource = options.dockerHostSource();
+    if (dockerHost == null) {
+      dockerHost = nonBlank(env.get("DOCKER_HOST"));
+      dockerSource = "DOCKER_HOST";
+    }
+    if (dockerHost == null) {
+      dockerSource = null;
+    } else if (dockerSource == null) {
+      dockerSource = "the Docker host option";
+    }
     String dockerShown = dockerHost != null ? dockerHost : DEFAULT_DOCKER_HOST;
     switch (options.kind()) {
       case DOCKER -> {
-        DockerRuntime docker = DockerRuntime.connect(dockerHost);
+        DockerRuntime docker = DockerRuntime.connect(dockerHost, dockerSource);
         try {
           docker.ping();
         } catch (IOException e) {
@@ -110,7 +118,7 @@ public final class ContainerRuntimes {
         } catch (IOException e) {
           containerdProblem = e.getMessage();
         }
-        DockerRuntime docker = DockerRuntime.connect(dockerHost);
+        DockerRuntime docker = DockerRuntime.connect(dockerHost, dockerSource);
         String dockerProblem;
         try {
           docker.ping();
@@ -126,7 +134,7 @@ public final class ContainerRuntimes {
           docker.close();
           throw e;
         }
-        String reason = reason(probe, chosen, containerd, dockerShown);
+        String reason = reason(probe, chosen, containerd, dockerShown, dockerSource);
         if (chosen == Kind.DOCKER) {
           return new Selection(docker, reason);
         }
@@ -166,12 +174,16 @@ public final class ContainerRuntimes {
   }
 
   private static String reason(
-      Probe probe, Kind chosen, ContainerdRuntime containerd, String dockerHost) {
+      Probe probe,
+      Kind chosen,
+      ContainerdRuntime containerd,
+      String dockerHost,
+      String dockerSource) {
     if (chosen == Kind.DOCKER) {
       return "auto: Docker at "
           + dockerHost
           + (probe.dockerChosenExplicitly()
-              ? " (DOCKER_HOST or --docker-host given)"
+              ? " (" + dockerSource + " given)"
               : probe.containerd() == null
                   ? " (containerd answers but runs no CRI plugin, so no kubelet uses it)"
                   : " (containerd: " + probe.containerd() + ")");
@@ -183,6 +195,10 @@ public final class ContainerRuntimes {
         + (probe.containerdServesKubelet()
             ? " (its CRI plugin serves kubelet)"
             : " (Docker: " + probe.docker() + ")");
+  }
+
+  private static String nonBlank(String text) {
+    return text == null || text.isBlank() ? null : text;
   }
 
   private static ContainerdRuntime containerd(Options options) throws IOException {

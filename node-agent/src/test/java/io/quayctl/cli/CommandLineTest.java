@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.quayctl.Quayctl;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,6 +70,46 @@ class CommandLineTest {
     assertThat(run.out()).contains("Usage: quayctl version");
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "docker torrent pull",
+        "docker torrent seed",
+        "rkt torrent pull",
+        "rkt torrent seed"
+      })
+  void helpHasAShortSynopsisNoFieldNamesAndTheExitCodes(String command) throws Exception {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.add("--help");
+    Run run = quayctl(args.toArray(String[]::new));
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).startsWith("Usage: quayctl " + command + " [OPTIONS] IMAGE\n");
+    assertThat(run.out()).doesNotContainPattern("<[a-z][A-Za-z]*>");
+    assertThat(run.out()).contains("\nExit codes:\n");
+    String exitCodes = run.out().substring(run.out().indexOf("\nExit codes:\n"));
+    for (Field code : ExitCode.class.getFields()) {
+      if (code.getType() == int.class) {
+        assertThat(exitCodes).containsPattern("\n +" + code.getInt(null) + " +[a-z]");
+      }
+    }
+  }
+
+  @Test
+  void agentHelpHasValueLabelsNotFieldNames() {
+    Run run = quayctl("agent", "--help");
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).contains("--role=ROLE").doesNotContainPattern("<[a-z][A-Za-z]*>");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"docker torrent pull", "rkt torrent pull"})
+  void pullHelpShowsTheSeedAfterDefault(String command) {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.add("--help");
+    String help = quayctl(args.toArray(String[]::new)).out().replaceAll("\\s+", " ");
+    assertThat(help).containsPattern("--seed-after=DURATION [^-]*\\(default: 0\\)");
+  }
+
   @Test
   void anUnknownOptionIsOneErrorLineAndAPointerToHelp() {
     Run run = quayctl("docker", "torrent", "pull", "--bogus", "x");
@@ -117,6 +158,29 @@ class CommandLineTest {
     assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
     assertThat(run.err()).contains(message).contains("--help' for more information");
     assertThat(run.out()).doesNotContain("Runtime:").doesNotContain("Resolving");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "docker torrent pull, --tracker, 127.0.0.1:6969, an announce URL such as"
+        + " http://HOST:PORT/announce",
+    "docker torrent seed, --tracker, 127.0.0.1:6969, an announce URL such as"
+        + " http://HOST:PORT/announce",
+    "rkt torrent pull, --tracker, bastion:6969/announce, an announce URL such as"
+        + " http://HOST:PORT/announce",
+    "docker torrent pull, --index, 127.0.0.1:6969, a URL such as http://HOST:PORT/",
+    "rkt torrent seed, --index, http://bad host/, a URL such as http://HOST:PORT/",
+  })
+  void aUrlThatIsNoUriIsOneLineNamingTheFlag(
+      String command, String flag, String value, String expected) {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.addAll(List.of("127.0.0.1:1/app:1", flag, value));
+    Run run = quayctl(args.toArray(String[]::new));
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err().lines())
+        .containsExactly(
+            "quayctl: error: " + flag + " must be " + expected + ", was \"" + value + "\"",
+            "Try 'quayctl " + command + " --help' for more information.");
   }
 
   @Test
@@ -191,10 +255,16 @@ class CommandLineTest {
     return pull.options;
   }
 
+  private static RuntimeOptions runtimeParsed(String... args) {
+    PullCommand pull = new PullCommand();
+    new CommandLine(pull).parseArgs(args);
+    return pull.runtimeOptions;
+  }
+
   @Test
   void dockerHostFromTheEnvironmentIsCheckedAndNamed() {
-    TorrentOptions o = parsed("x:1");
-    assertThatThrownBy(() -> o.validate(Map.of("DOCKER_HOST", "bogus"), false))
+    RuntimeOptions o = runtimeParsed("x:1");
+    assertThatThrownBy(() -> o.validate(Map.of("DOCKER_HOST", "bogus")))
         .isInstanceOf(ParameterException.class)
         .hasMessageContaining("DOCKER_HOST")
         .hasMessageContaining("unix:///path/to/docker.sock, tcp://HOST:PORT");
@@ -202,16 +272,78 @@ class CommandLineTest {
 
   @Test
   void dockerHostOfTheEnvironmentIsIgnoredForContainerd() {
-    TorrentOptions o = parsed("x:1", "--runtime", "containerd");
-    o.validate(Map.of("DOCKER_HOST", "bogus"), false);
+    RuntimeOptions o = runtimeParsed("x:1", "--runtime", "containerd");
+    o.validate(Map.of("DOCKER_HOST", "bogus"));
     assertThat(o.dockerHost).isNull();
   }
 
   @Test
   void aBareSocketPathIsAUnixDockerHost() {
-    TorrentOptions o = parsed("x:1", "--docker-host", "/tmp/x/docker.sock");
-    o.validate(Map.of(), false);
+    RuntimeOptions o = runtimeParsed("x:1", "--docker-host", "/tmp/x/docker.sock");
+    o.validate(Map.of());
     assertThat(o.dockerHost).isEqualTo("unix:///tmp/x/docker.sock");
+  }
+
+  @Test
+  void aDockerHostFlagThatReachesNothingIsNamedNotTheVariable(@TempDir Path dir) {
+    String socket = dir.resolve("nonexistent.sock").toString();
+    Run run =
+        quayctl(
+            "docker",
+            "torrent",
+            "pull",
+            "127.0.0.1:1/app:1",
+            "--runtime",
+            "docker",
+            "--docker-host",
+            socket,
+            "--data-dir",
+            dir.resolve("data").toString());
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.RUNTIME_UNAVAILABLE);
+    // Only the error: the HTTP client's log line is not shown outside tests (warnings only).
+    assertThat(run.err().lines().filter(line -> line.startsWith("quayctl:")))
+        .containsExactly(
+            "quayctl: error: cannot reach Docker at unix://"
+                + socket
+                + ": no such socket (is dockerd running? is --docker-host right?)");
+  }
+
+  @Test
+  void seedingIgnoresDockerHostOfTheEnvironment() {
+    SeedCommand seed = new DockerSeedCommand();
+    new CommandLine(seed).parseArgs("x:1", "--tracker", "http://127.0.0.1:6969/announce");
+    seed.options.validate(Map.of("DOCKER_HOST", "bogus"), false);
+    assertThat(seed.options.trackers).hasSize(1);
+  }
+
+  @Test
+  void rktSeedAlwaysSeedsSquashedAndTakesNoSquashedFlag() {
+    Run run = quayctl("rkt", "torrent", "seed", "127.0.0.1:1/app:1", "--squashed");
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).startsWith("quayctl: error: Unknown option: '--squashed'");
+    assertThat(new RktSeedCommand().squashed()).isTrue();
+    DockerSeedCommand docker = new DockerSeedCommand();
+    new CommandLine(docker).parseArgs("x:1", "--squashed");
+    assertThat(docker.squashed()).isTrue();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "docker torrent seed, --runtime=docker",
+    "docker torrent seed, --docker-host=unix:///x.sock",
+    "docker torrent seed, --containerd-address=/x.sock",
+    "docker torrent seed, --containerd-namespace=k8s.io",
+    "rkt torrent pull, --runtime=docker",
+    "rkt torrent pull, --docker-host=unix:///x.sock",
+    "rkt torrent seed, --containerd-namespace=k8s.io",
+  })
+  void commandsThatImportNothingTakeNoRuntimeFlags(String command, String flag) {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.add("127.0.0.1:1/app:1");
+    args.add(flag);
+    Run run = quayctl(args.toArray(String[]::new));
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).startsWith("quayctl: error: Unknown option: '" + flag + "'");
   }
 
   @ParameterizedTest
@@ -244,7 +376,14 @@ class CommandLineTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"notaurl", "ftp://h.example/", "http:/index", "udp://h.example:6969/"})
+  @ValueSource(
+      strings = {
+        "notaurl",
+        "ftp://h.example/",
+        "http:/index",
+        "udp://h.example:6969/",
+        "127.0.0.1:6994"
+      })
   void aBadIndexUrlIsAUsageErrorNamingTheAgentsFlagBeforeTheDataDirIsOpened(
       String given, @TempDir Path dir) {
     Path data = dir.resolve("data");
@@ -266,6 +405,39 @@ class CommandLineTest {
                 + given
                 + "\"");
     assertThat(data).doesNotExist();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"127.0.0.1:6969", "ftp://h.example/announce", "http:/announce"})
+  void aBadAgentTrackerIsAUsageErrorBeforeTheDataDirIsOpened(String given, @TempDir Path dir) {
+    Path data = dir.resolve("data");
+    Run run =
+        quayctl(
+            "agent",
+            "--role",
+            "worker",
+            "--node-name",
+            "n1",
+            "--data-dir",
+            data.toString(),
+            "--tracker",
+            given);
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err().lines())
+        .containsExactly(
+            "quayctl: error: --tracker must be an announce URL such as"
+                + " http://HOST:PORT/announce, was \""
+                + given
+                + "\"");
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
+  void theAgentsTrackersAreItsAnnounceUrls() {
+    assertThat(
+            agent("--tracker", "udp://h.example:6969", "--tracker", "http://h:1/announce")
+                .trackers())
+        .containsExactly(URI.create("udp://h.example:6969"), URI.create("http://h:1/announce"));
   }
 
   private static AgentCommand agent(String... args) {

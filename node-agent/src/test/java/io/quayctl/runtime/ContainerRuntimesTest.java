@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quayctl.runtime.ContainerRuntimes.Kind;
+import io.quayctl.runtime.ContainerRuntimes.Options;
 import io.quayctl.runtime.ContainerRuntimes.Probe;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ContainerRuntimesTest {
   private static final String DOWN = "cannot reach X: connection refused";
@@ -49,6 +53,28 @@ class ContainerRuntimesTest {
         .hasMessageContaining("containerd at /c.sock: no such socket")
         .hasMessageContaining("Docker at unix:///d.sock: connection refused")
         .hasMessageContaining("--runtime");
+  }
+
+  @Test
+  void aMissingDockerSocketNamesWhereItsAddressCameFrom(@TempDir Path dir) {
+    String missing = "unix://" + dir.resolve("docker.sock");
+    assertThatThrownBy(
+            () ->
+                ContainerRuntimes.open(
+                    new Options(Kind.DOCKER, null, null, null, null, null),
+                    Map.of("DOCKER_HOST", missing)))
+        .isInstanceOf(RuntimeUnavailableException.class)
+        .hasMessage(
+            "cannot reach Docker at "
+                + missing
+                + ": no such socket (is dockerd running? is DOCKER_HOST right?)");
+    assertThatThrownBy(
+            () ->
+                ContainerRuntimes.open(
+                    new Options(Kind.DOCKER, null, null, null, missing, "--docker-socket"),
+                    Map.of("DOCKER_HOST", "unix:///elsewhere.sock")))
+        .isInstanceOf(RuntimeUnavailableException.class)
+        .hasMessageEndingWith("no such socket (is dockerd running? is --docker-socket right?)");
   }
 
   @Test

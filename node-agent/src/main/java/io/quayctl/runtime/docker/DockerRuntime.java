@@ -53,10 +53,12 @@ public final class DockerRuntime implements ContainerRuntime {
 
   private final DockerClient client;
   private final URI host;
+  private final String hostSource;
 
-  private DockerRuntime(DockerClient client, URI host) {
+  private DockerRuntime(DockerClient client, URI host, String hostSource) {
     this.client = client;
     this.host = host;
+    this.hostSource = hostSource;
   }
 
   /**
@@ -66,6 +68,15 @@ public final class DockerRuntime implements ContainerRuntime {
    * until the first call.
    */
   public static DockerRuntime connect(String host) {
+    return connect(host, null);
+  }
+
+  /**
+   * As {@link #connect(String)}; {@code hostSource} names where {@code host} came from (a flag such
+   * as {@code --docker-host}, or {@code DOCKER_HOST}), for the hint when the engine cannot be
+   * reached there.
+   */
+  public static DockerRuntime connect(String host, String hostSource) {
     DefaultDockerClientConfig.Builder builder =
         DefaultDockerClientConfig.createDefaultConfigBuilder();
     if (host != null && !host.isBlank()) {
@@ -79,7 +90,8 @@ public final class DockerRuntime implements ContainerRuntime {
             .connectionTimeout(Duration.ofSeconds(5))
             .maxConnections(8)
             .build();
-    return new DockerRuntime(DockerClientImpl.getInstance(config, http), config.getDockerHost());
+    return new DockerRuntime(
+        DockerClientImpl.getInstance(config, http), config.getDockerHost(), hostSource);
   }
 
   /** The engine's address, for messages. */
@@ -320,7 +332,8 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   private RuntimeUnavailableException unavailable(Throwable e) {
-    return new RuntimeUnavailableException("cannot reach Docker at " + host + ": " + reason(e), e);
+    return new RuntimeUnavailableException(
+        "cannot reach Docker at " + host + ": " + reason(e, hostSource), e);
   }
 
   private static Optional<TarStream.SourceException> sourceFailure(Throwable e) {
@@ -350,14 +363,17 @@ public final class DockerRuntime implements ContainerRuntime {
     return false;
   }
 
-  private static String reason(Throwable e) {
+  /** Why the engine is unreachable; {@code hostSource}, when known, is named as a suspect. */
+  private static String reason(Throwable e, String hostSource) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
       if (message.contains("connection refused")) {
         return "connection refused (is dockerd running?)";
       }
       if (t instanceof NoSuchFileException || message.contains("no such file or directory")) {
-        return "no such socket (is dockerd running? is DOCKER_HOST right?)";
+        return hostSource == null
+            ? "no such socket (is dockerd running?)"
+            : "no such socket (is dockerd running? is " + hostSource + " right?)";
       }
     }
     return describe(e);

@@ -216,7 +216,8 @@ class ContainerdRuntimeIT extends ContainerRuntimeConformance {
             daemon.socket().toString(),
             NS,
             null,
-            "unix://" + tmp.resolve("no-docker.sock"));
+            "unix://" + tmp.resolve("no-docker.sock"),
+            "--docker-host");
     ContainerRuntimes.Selection selection = ContainerRuntimes.open(options, Map.of());
     try (ContainerRuntime chosen = selection.runtime()) {
       assertThat(chosen.name()).isEqualTo("containerd");

@@ -155,7 +155,8 @@ class DockerRuntimeIT extends ContainerRuntimeConformance {
             tmp.resolve("no-containerd.sock").toString(),
             null,
             null,
-            daemon.host());
+            daemon.host(),
+            "--docker-host");
     ContainerRuntimes.Selection selection = ContainerRuntimes.open(options, Map.of());
     try (ContainerRuntime chosen = selection.runtime()) {
       assertThat(chosen.name()).isEqualTo("docker");
