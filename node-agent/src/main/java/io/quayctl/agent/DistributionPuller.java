@@ -24,6 +24,7 @@ import io.quayctl.squash.Squasher;
 import io.quayctl.squash.UnsupportedLayerException;
 import io.quayctl.store.BlobStore;
 import io.quayctl.store.DigestMismatchException;
+import io.quayctl.store.DiskFull;
 import io.quayctl.torrent.Metainfo;
 import io.quayctl.torrent.TorrentDownloadException;
 import io.quayctl.torrent.TorrentEngine;
@@ -436,7 +437,10 @@ public final class DistributionPuller implements Puller {
   static PullEvent.Failed classify(Throwable t, NodeImagePhase stage, boolean bastion) {
     String message = t.getMessage() == null ? t.toString() : t.getMessage();
     String reason;
-    if (t instanceof JobFailure f) {
+    // First: a full disk surfaces inside registry and torrent failures too.
+    if (t instanceof NotEnoughSpaceException || DiskFull.causes(t)) {
+      reason = "DiskFull";
+    } else if (t instanceof JobFailure f) {
       reason = f.reason;
     } else if (t instanceof PullSecretException p) {
       reason = p.reason();
@@ -453,8 +457,7 @@ public final class DistributionPuller implements Puller {
       reason = "DigestMismatch";
     } else if (t instanceof UnsupportedLayerException) {
       reason = "UnsupportedImage";
-    } else if (t instanceof NotEnoughSpaceException) {
-      reason = "DiskFull";
+
     } else if (t instanceof TorrentDownloadException) {
       reason = "DownloadFailed";
     } else if (t instanceof RuntimeUnavailableException) {

@@ -5,10 +5,9 @@ import io.quayctl.registry.RegistryException;
 import io.quayctl.runtime.RuntimeUnavailableException;
 import io.quayctl.squash.UnsupportedLayerException;
 import io.quayctl.store.DigestMismatchException;
+import io.quayctl.store.DiskFull;
 import io.quayctl.torrent.TorrentDownloadException;
-import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.file.FileSystemException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -73,15 +72,7 @@ public final class Errors implements IExecutionExceptionHandler {
   }
 
   private static boolean isDiskFull(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String m = t.getMessage();
-      if ((t instanceof IOException || t instanceof FileSystemException)
-          && m != null
-          && m.contains("No space left on device")) {
-        return true;
-      }
-    }
-    return false;
+    return DiskFull.causes(e);
   }
 
   private static String message(Throwable e) {

@@ -19,4 +19,17 @@ class DistributionPullerTest {
     assertThat(failed.reason()).isEqualTo("DiskFull");
     assertThat(failed.message()).isEqualTo(e.getMessage());
   }
+
+  @Test
+  void aDiskThatFillsDuringTheTransferIsDiskFullWhateverWrappedIt() {
+    Exception e =
+        new io.quayctl.registry.RegistryException(
+            io.quayctl.registry.RegistryException.Kind.UNREACHABLE,
+            "fetching blob sha256:abc failed",
+            new java.io.IOException("write failed: No space left on device"));
+
+    PullEvent.Failed failed = DistributionPuller.classify(e, NodeImagePhase.Pulling, false);
+
+    assertThat(failed.reason()).isEqualTo("DiskFull");
+  }
 }
