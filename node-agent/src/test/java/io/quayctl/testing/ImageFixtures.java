@@ -123,16 +123,20 @@ public final class ImageFixtures {
         tar.write(text);
         tar.closeArchiveEntry();
       }
-      byte[] tar = tarBytes.toByteArray();
-      ByteArrayOutputStream gz = new ByteArrayOutputStream();
-      try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-        out.write(tar);
-      }
-      byte[] gzipped = gz.toByteArray();
-      return new Layer(gzipped, Digest.of(gzipped), Digest.of(tar));
+      return gzipped(tarBytes.toByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A layer of an uncompressed tar: gzipped, with both digests. */
+  private static Layer gzipped(byte[] tar) throws IOException {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write(tar);
+    }
+    byte[] gzipped = gz.toByteArray();
+    return new Layer(gzipped, Digest.of(gzipped), Digest.of(tar));
   }
 
   /**
@@ -156,13 +160,7 @@ public final class ImageFixtures {
           tar.closeArchiveEntry();
         }
       }
-      byte[] tar = tarBytes.toByteArray();
-      ByteArrayOutputStream gz = new ByteArrayOutputStream();
-      try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-        out.write(tar);
-      }
-      byte[] gzipped = gz.toByteArray();
-      return new Layer(gzipped, Digest.of(gzipped), Digest.of(tar));
+      return gzipped(tarBytes.toByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
