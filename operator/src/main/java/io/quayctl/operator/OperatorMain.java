@@ -79,6 +79,10 @@ public final class OperatorMain implements AutoCloseable {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.logLevel());
     }
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    // Without a format slf4j-simple prints milliseconds since start; the agents print this.
+    if (System.getProperty("org.slf4j.simpleLogger.dateTimeFormat") == null) {
+      System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    }
     // The client warns that quayctl.io/v1alpha1 is not a stable version: our own API.
     System.setProperty(
         "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils",
