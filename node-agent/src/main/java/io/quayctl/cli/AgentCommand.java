@@ -233,7 +233,8 @@ final class AgentCommand implements Callable<Integer> {
                 containerdNamespace,
                 null,
                 dockerSocket == null ? null : "unix://" + dockerSocket.toAbsolutePath(),
-                dockerSocket == null ? null : "--docker-socket"),
+                dockerSocket == null ? null : "--docker-socket",
+                "--containerd-socket"),
             System.getenv());
     DistributionPuller puller =
         new DistributionPuller(

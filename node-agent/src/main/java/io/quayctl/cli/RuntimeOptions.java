@@ -90,7 +90,8 @@ public final class RuntimeOptions {
         containerdNamespace,
         null,
         dockerHost,
-        dockerHostSource);
+        dockerHostSource,
+        "--containerd-address");
   }
 
   private String dockerHost(String source, String value) {

@@ -39,6 +39,8 @@ public final class ContainerRuntimes {
    * @param dockerHost the engine's address (DOCKER_HOST, else {@value #DEFAULT_DOCKER_HOST})
    * @param dockerHostSource where {@code dockerHost} came from, for messages: the flag that gave it
    *     ({@code --docker-host}) or {@code DOCKER_HOST}; null without a {@code dockerHost}
+   * @param containerdAddressFlag the option that sets {@code containerdAddress}, for messages
+   *     (null: {@code --containerd-address})
    */
   public record Options(
       Kind kind,
@@ -46,11 +48,12 @@ public final class ContainerRuntimes {
       String containerdNamespace,
       String snapshotter,
       String dockerHost,
-      String dockerHostSource) {
+      String dockerHostSource,
+      String containerdAddressFlag) {
 
     /** Auto-selection with every default. */
     public static Options defaults() {
-      return new Options(Kind.AUTO, null, null, null, null, null);
+      return new Options(Kind.AUTO, null, null, null, null, null, null);
     }
   }
 
@@ -203,6 +206,7 @@ public final class ContainerRuntimes {
 
   private static ContainerdRuntime containerd(Options options) throws IOException {
     return ContainerdRuntime.connect(
-        options.containerdAddress(), options.containerdNamespace(), options.snapshotter());
+            options.containerdAddress(), options.containerdNamespace(), options.snapshotter())
+        .addressFrom(options.containerdAddressFlag());
   }
 }

@@ -61,7 +61,7 @@ class ContainerRuntimesTest {
     assertThatThrownBy(
             () ->
                 ContainerRuntimes.open(
-                    new Options(Kind.DOCKER, null, null, null, null, null),
+                    new Options(Kind.DOCKER, null, null, null, null, null, null),
                     Map.of("DOCKER_HOST", missing)))
         .isInstanceOf(RuntimeUnavailableException.class)
         .hasMessage(
@@ -71,10 +71,24 @@ class ContainerRuntimesTest {
     assertThatThrownBy(
             () ->
                 ContainerRuntimes.open(
-                    new Options(Kind.DOCKER, null, null, null, missing, "--docker-socket"),
+                    new Options(Kind.DOCKER, null, null, null, missing, "--docker-socket", null),
                     Map.of("DOCKER_HOST", "unix:///elsewhere.sock")))
         .isInstanceOf(RuntimeUnavailableException.class)
         .hasMessageEndingWith("no such socket (is dockerd running? is --docker-socket right?)");
+  }
+
+  @Test
+  void aMissingContainerdSocketNamesTheOptionThatGaveIt(@TempDir Path dir) {
+    String missing = dir.resolve("containerd.sock").toString();
+    assertThatThrownBy(
+            () ->
+                ContainerRuntimes.open(
+                    new Options(
+                        Kind.CONTAINERD, missing, null, null, null, null, "--containerd-socket"),
+                    Map.of()))
+        .isInstanceOf(RuntimeUnavailableException.class)
+        .hasMessageEndingWith(
+            "no such socket (is containerd running? is --containerd-socket right?)");
   }
 
   @Test

@@ -68,6 +68,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
   private final String namespace;
   private final String configuredSnapshotter;
   private final Ctr ctr;
+  private volatile String addressFlag = "--containerd-address";
   private volatile String snapshotter;
 
   private ContainerdRuntime(Path address, String namespace, String snapshotter, Ctr ctr) {
@@ -439,12 +440,25 @@ public final class ContainerdRuntime implements ContainerRuntime {
   }
 
   /** Fails fast, naming the socket, when nothing listens there (ctr would wait 10 s). */
+  /**
+   * Names the option that gave the address in messages ({@code --containerd-socket} for the agent);
+   * null keeps {@code --containerd-address}.
+   */
+  public ContainerdRuntime addressFrom(String flag) {
+    if (flag != null) {
+      this.addressFlag = flag;
+    }
+    return this;
+  }
+
   private void checkSocket() throws RuntimeUnavailableException {
     if (!Files.exists(address)) {
       throw new RuntimeUnavailableException(
           "cannot reach containerd at "
               + address
-              + ": no such socket (is containerd running? is --containerd-address right?)",
+              + ": no such socket (is containerd running? is "
+              + addressFlag
+              + " right?)",
           null);
     }
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {

@@ -217,7 +217,8 @@ class ContainerdRuntimeIT extends ContainerRuntimeConformance {
             NS,
             null,
             "unix://" + tmp.resolve("no-docker.sock"),
-            "--docker-host");
+            "--docker-host",
+            null);
     ContainerRuntimes.Selection selection = ContainerRuntimes.open(options, Map.of());
     try (ContainerRuntime chosen = selection.runtime()) {
       assertThat(chosen.name()).isEqualTo("containerd");

@@ -156,7 +156,8 @@ class DockerRuntimeIT extends ContainerRuntimeConformance {
             null,
             null,
             daemon.host(),
-            "--docker-host");
+            "--docker-host",
+            null);
     ContainerRuntimes.Selection selection = ContainerRuntimes.open(options, Map.of());
     try (ContainerRuntime chosen = selection.runtime()) {
       assertThat(chosen.name()).isEqualTo("docker");
