@@ -140,6 +140,41 @@ class PullCommandIT {
   }
 
   @Test
+  void aSquashedPullWithoutPeersSquashesHereAndASecondPullOnlyLooksItUp(@TempDir Path data)
+      throws Exception {
+    Image image =
+        ImageFixtures.image(
+            List.of(
+                ImageFixtures.layer("flat-0", 128 * 1024, 21),
+                ImageFixtures.layerOf("flat-0/.wh.file-1.bin", "", "flat-1/", "", "flat-1/a", "a")),
+            Platform.current(),
+            MediaTypes.OCI_MANIFEST,
+            "flat");
+    ImageFixtures.push(registry, "team/flat", "1", image);
+    String ref = registry.host() + "/team/flat:1";
+
+    Run run = quayctl(pullArgs(ref, data, "--squashed").toArray(String[]::new));
+
+    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(0);
+    assertThat(run.out())
+        .contains("Squashing 2 layers")
+        .contains("1 whiteout applied")
+        .contains("Imported " + ref);
+    JsonNode inspect = JSON.readTree(docker.docker("image", "inspect", ref).orThrow()).get(0);
+    assertThat(inspect.get("RootFS").get("Layers")).hasSize(1);
+    String imageId = inspect.get("Id").asText();
+
+    // The runtime has it and the squash is remembered: nothing fetched, nothing squashed.
+    Run again = quayctl(pullArgs(ref, data, "--squashed").toArray(String[]::new));
+    assertThat(again.exit()).as(again.out() + again.err()).isEqualTo(0);
+    assertThat(again.out()).doesNotContain("Squashing").contains("is already in docker");
+    assertThat(again.out()).contains(imageId);
+    for (ImageFixtures.Layer layer : image.layers()) {
+      assertThat(registry.blobGets(layer.digest())).as("GETs of %s", layer.digest()).hasSize(1);
+    }
+  }
+
+  @Test
   void wrongCredentialsGiveAClearErrorAndExitCode(@TempDir Path data) throws Exception {
     Image image = ImageFixtures.image("denied", 1, 4096, Platform.current());
     ImageFixtures.push(registry, "team/denied", "1", image);
