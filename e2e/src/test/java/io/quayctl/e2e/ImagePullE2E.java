@@ -237,6 +237,13 @@ class ImagePullE2E {
           .isEqualTo(image.digest());
     }
     assertThat(digests).as("the same squashed image on every node").hasSize(1);
+    // The bastion squashed it (once); the workers did not.
+    assertThat(cluster.bastion().agentMetrics())
+        .containsPattern("(?m)^quayctl_agent_squash_duration_seconds_count 1$");
+    for (NodeHost worker : cluster.workers()) {
+      assertThat(worker.agentMetrics())
+          .doesNotContainPattern("(?m)^quayctl_agent_squash_duration_seconds_count [1-9]");
+    }
     Map<String, Optional<NodeImageEntryStatus>> statuses = cluster.nodeStatuses(pull.key());
     for (NodeHost worker : cluster.workers()) {
       NodeImageEntryStatus status = statuses.get(worker.name()).orElseThrow();

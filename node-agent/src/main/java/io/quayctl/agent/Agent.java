@@ -170,6 +170,8 @@ public final class Agent implements AutoCloseable {
         evictionDue = true;
       } else if (event instanceof PullEvent.Failed f) {
         metrics.pullFailed(f);
+      } else if (event instanceof PullEvent.Squashed s) {
+        metrics.squashed(s.seconds(), s.layerBytes());
       }
     }
     execute(commands);

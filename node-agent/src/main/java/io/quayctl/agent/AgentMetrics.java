@@ -19,6 +19,8 @@ public final class AgentMetrics {
   private final Counter pulls;
   private final Counter importFailures;
   private final Histogram pullDuration;
+  private final Histogram squashDuration;
+  private final Counter squashedBytes;
   private final Counter evictedBytes;
   private final Counter evictedFiles;
   private volatile Puller.SwarmSnapshot swarm = Puller.SwarmSnapshot.NONE;
@@ -55,6 +57,17 @@ public final class AgentMetrics {
             .name("quayctl_agent_pull_duration_seconds")
             .help("From the start of an attempt until the image is verified and imported")
             .classicUpperBounds(1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
+            .register(registry);
+    squashDuration =
+        Histogram.builder()
+            .name("quayctl_agent_squash_duration_seconds")
+            .help("Squashing an image's layers into one (format squashed, on bastions)")
+            .classicUpperBounds(0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
+            .register(registry);
+    squashedBytes =
+        Counter.builder()
+            .name("quayctl_agent_squashed_bytes_total")
+            .help("Compressed bytes of the squashed layers this node made")
             .register(registry);
     evictedBytes =
         Counter.builder()
@@ -154,6 +167,12 @@ public final class AgentMetrics {
   void pullSucceeded(double seconds) {
     pulls.labelValues("succeeded").inc();
     pullDuration.observe(seconds);
+  }
+
+  /** Records a squash this node made. */
+  void squashed(double seconds, long layerBytes) {
+    squashDuration.observe(seconds);
+    squashedBytes.inc(layerBytes);
   }
 
   /** Records a failed attempt. */

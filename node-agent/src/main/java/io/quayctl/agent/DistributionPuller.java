@@ -282,7 +282,7 @@ public final class DistributionPuller implements Puller {
         }
         ResolvedImage target = resolved;
         if (squash) {
-          target = d.resolveSquashed(resolved, squasher, r -> logSquash(resolved, r));
+          target = d.resolveSquashed(resolved, squasher, r -> squashed(resolved, r));
           List<ResolvedImage> both = new ArrayList<>(images);
           both.add(target);
           images = List.copyOf(both);
@@ -308,7 +308,9 @@ public final class DistributionPuller implements Puller {
       }
     }
 
-    private void logSquash(ResolvedImage original, Squasher.Report r) {
+    private void squashed(ResolvedImage original, Squasher.Report r) {
+      events.accept(
+          new PullEvent.Squashed(r.layers(), r.layerBytes(), r.took().toMillis() / 1000.0));
       log.info(
           "{}: squashed {} layers of {} into {} ({} bytes, {} of {} entries kept) in {} ms",
           id.key(),

@@ -17,6 +17,15 @@ public sealed interface PullEvent {
     }
   }
 
+  /**
+   * This node squashed the image (format squashed, on a bastion).
+   *
+   * @param layers layers squashed
+   * @param layerBytes the squashed layer's compressed size
+   * @param seconds how long the squash took
+   */
+  record Squashed(int layers, long layerBytes, double seconds) implements PullEvent {}
+
   /** Every blob is verified (and imported unless the entry says not to); now seeding. */
   record Done() implements PullEvent {}
 
