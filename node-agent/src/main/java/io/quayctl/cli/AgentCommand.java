@@ -19,8 +19,8 @@ import io.quayctl.kube.KubeClients;
 import io.quayctl.kube.PullSecrets;
 import io.quayctl.registry.TransferRateLimit;
 import io.quayctl.runtime.ContainerRuntimes;
+import io.quayctl.squash.Squasher;
 import io.quayctl.store.FileBlobStore;
-import io.quayctl.store.TempFiles;
 import io.quayctl.torrent.EngineConfig;
 import io.quayctl.torrent.LibtorrentEngine;
 import io.quayctl.torrent.NativeLibrary;
@@ -216,7 +216,7 @@ final class AgentCommand implements Callable<Integer> {
     DataDir data = new DataDir(dataDir);
     FileBlobStore store = data.openStore();
     // What a squash interrupted by the agent's last stop left behind.
-    TempFiles.removeAbandoned(store.root().resolve("squashed"));
+    Squasher.removeAbandoned(store);
     EngineConfig engineConfig =
         EngineConfig.defaults(data.resumeDir())
             .withListen(advertiseAddress == null ? "0.0.0.0" : advertiseAddress, peerPort)

@@ -38,7 +38,7 @@ public final class Errors implements IExecutionExceptionHandler {
   public static int exitCode(Throwable e) {
     // First: a full disk surfaces inside registry and torrent failures too, and is none of theirs.
     // Too little space found before the download is the same fault, caught earlier.
-    if (isDiskFull(e) || e instanceof NotEnoughSpaceException) {
+    if (DiskFull.causes(e) || e instanceof NotEnoughSpaceException) {
       return ExitCode.DISK_FULL;
     }
     if (e instanceof RegistryException r) {
@@ -71,15 +71,11 @@ public final class Errors implements IExecutionExceptionHandler {
     return ExitCode.ERROR;
   }
 
-  private static boolean isDiskFull(Throwable e) {
-    return DiskFull.causes(e);
-  }
-
   private static String message(Throwable e) {
     if (e instanceof OutputFiles.WriteException) {
       return e.getMessage();
     }
-    if (isDiskFull(e)) {
+    if (DiskFull.causes(e)) {
       return "the disk holding the blob store is full (" + e.getMessage() + ")";
     }
     String m = e.getMessage();

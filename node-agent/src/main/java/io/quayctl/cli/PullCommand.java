@@ -155,11 +155,7 @@ final class PullCommand implements Callable<Integer> {
       if (statsFile != null) {
         writeStats(resolved, runtime.name(), result, seconds, totals, byPeer);
       }
-      if (!seedAfter.isZero() && setup.engine != null) {
-        guard.stoppingIsNormal(Transfers.stoppedSeeding(setup.distributor, resolved));
-        out.println("Seeding for " + seedAfter.toString().substring(2).toLowerCase() + "...");
-        Transfers.seedFor(setup.distributor, resolved, seedAfter, options, out);
-      }
+      Transfers.seedAfterPull(setup, guard, resolved, seedAfter, options, out);
     }
     return ExitCode.OK;
   }

@@ -108,11 +108,7 @@ final class RktPullCommand implements Callable<Integer> {
       out.println("Import it into rkt with: rkt fetch --insecure-options=image " + aci.file());
       double seconds = (System.nanoTime() - started) / 1e9;
       out.println(String.format(Locale.ROOT, "Pulled %s in %.1f s", reference, seconds));
-      if (!seedAfter.isZero() && setup.engine != null) {
-        guard.stoppingIsNormal(Transfers.stoppedSeeding(setup.distributor, squashed));
-        out.println("Seeding for " + seedAfter.toString().substring(2).toLowerCase() + "...");
-        Transfers.seedFor(setup.distributor, squashed, seedAfter, options, out);
-      }
+      Transfers.seedAfterPull(setup, guard, squashed, seedAfter, options, out);
     }
     return 0;
   }

@@ -1,6 +1,5 @@
 package io.quayctl.cli;
 
-import io.quayctl.api.Digest;
 import io.quayctl.api.ImageReference;
 import io.quayctl.registry.ResolvedImage;
 import io.quayctl.tracker.TrackerServer;
@@ -77,13 +76,12 @@ abstract class SeedCommand implements Callable<Integer> {
       }
       out.println("Peers connect to port " + setup.engine.listenPort());
       ResolvedImage resolved = Transfers.resolve(setup, reference, options, out);
-      Digest original = resolved.manifestDigest();
       if (squashed()) {
         resolved = Transfers.squashed(setup, resolved, options, out);
       }
       Transfers.fetchWithProgress(setup.distributor, resolved, options, out);
       guard.stoppingIsNormal(Transfers.stoppedSeeding(setup.distributor, resolved));
-      String what = reference + (resolved.manifestDigest().equals(original) ? "" : " (squashed)");
+      String what = reference + (squashed() ? " (squashed)" : "");
       out.println(
           duration.isZero()
               ? "Seeding " + what + " until interrupted (Ctrl-C stops)"

@@ -4,8 +4,8 @@ import io.quayctl.api.ImageReference;
 import io.quayctl.distribution.DataDir;
 import io.quayctl.distribution.ImageDistributor;
 import io.quayctl.registry.RegistryClient;
+import io.quayctl.squash.Squasher;
 import io.quayctl.store.BlobStore;
-import io.quayctl.store.TempFiles;
 import io.quayctl.torrent.EngineConfig;
 import io.quayctl.torrent.LibtorrentEngine;
 import io.quayctl.torrent.WebSeedServer;
@@ -89,7 +89,7 @@ final class TorrentSetup implements AutoCloseable {
           "--data-dir " + o.dataDir() + " cannot hold the blob store: " + DataDir.reason(e), e);
     }
     // What an interrupted squash left behind.
-    TempFiles.removeAbandoned(store.root().resolve("squashed"));
+    Squasher.removeAbandoned(store);
     RegistryClient registry = null;
     if (!o.skipWebSeed) {
       // The engine's limit covers peers and the web seed; this one, direct registry fetches.

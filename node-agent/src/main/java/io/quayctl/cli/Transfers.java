@@ -50,7 +50,8 @@ final class Transfers {
       TorrentSetup setup, ResolvedImage original, TorrentOptions options, PrintStream out)
       throws IOException {
     Squasher squasher = new Squasher(setup.store);
-    if (setup.registry != null && squasher.cached(original).isEmpty()) {
+    boolean squashedBefore = squasher.cached(original).isPresent();
+    if (setup.registry != null && !squashedBefore) {
       fetchWithProgress(setup.distributor, original, options, out);
       out.println(
           "Squashing "
@@ -59,7 +60,7 @@ final class Transfers {
               + ProgressDisplay.bytes(original.totalBytes())
               + ") into one");
     }
-    if (setup.registry == null && squasher.cached(original).isEmpty()) {
+    if (setup.registry == null && !squashedBefore) {
       out.println(
           "Waiting up to "
               + options.peerTimeout.toString().substring(2).toLowerCase(Locale.ROOT)
@@ -91,6 +92,26 @@ final class Transfers {
             + ": 1 layer, "
             + ProgressDisplay.bytes(squashed.totalBytes()));
     return squashed;
+  }
+
+  /**
+   * After a pull, keeps seeding {@code image} for {@code duration} ({@code --seed-after}; zero: not
+   * at all), a stop then being the normal end.
+   */
+  static void seedAfterPull(
+      TorrentSetup setup,
+      ShutdownGuard guard,
+      ResolvedImage image,
+      Duration duration,
+      TorrentOptions options,
+      PrintStream out)
+      throws IOException {
+    if (duration.isZero() || setup.engine == null) {
+      return;
+    }
+    guard.stoppingIsNormal(stoppedSeeding(setup.distributor, image));
+    out.println("Seeding for " + duration.toString().substring(2).toLowerCase(Locale.ROOT) + "...");
+    seedFor(setup.distributor, image, duration, options, out);
   }
 
   /** Fetches every blob, showing progress as it goes. */

@@ -2,11 +2,9 @@ package io.quayctl.squash;
 
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -108,7 +106,6 @@ final class LayerPlan {
   Result result() {
     Map<Integer, BitSet> emit = new HashMap<>();
     Map<Long, Long> materialized = new HashMap<>();
-    Set<Long> captures = new HashSet<>();
     int brokenLinks = 0;
     for (Node node : tree.values()) {
       if (node.kind == Kind.HARD_LINK) {
@@ -124,12 +121,11 @@ final class LayerPlan {
             continue;
           }
           materialized.put(node.ref, node.source);
-          captures.add(node.source);
         }
       }
       emit.computeIfAbsent(layerOf(node.ref), l -> new BitSet()).set(ordinalOf(node.ref));
     }
-    return new Result(emit, materialized, captures, entries, tree.size(), whiteouts, brokenLinks);
+    return new Result(emit, materialized, entries, tree.size(), whiteouts, brokenLinks);
   }
 
   /**
@@ -138,7 +134,6 @@ final class LayerPlan {
    * @param emit per layer, the ordinals of the entries to write
    * @param materialized hard links to write as regular files: link position to the position of the
    *     regular file whose content they carry
-   * @param captures positions whose content must be kept aside for {@code materialized}
    * @param entriesRead entries in all layers, whiteouts included
    * @param entriesKept entries in the squashed layer
    * @param whiteouts whiteout and opaque markers applied
@@ -147,7 +142,6 @@ final class LayerPlan {
   record Result(
       Map<Integer, BitSet> emit,
       Map<Long, Long> materialized,
-      Set<Long> captures,
       int entriesRead,
       int entriesKept,
       int whiteouts,

@@ -27,9 +27,11 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
@@ -65,9 +67,20 @@ public final class Squasher {
   /** A squasher over {@code store}; creates {@code squashed/} under the store's root. */
   public Squasher(BlobStore store) throws IOException {
     this.store = store;
-    this.dir = store.root().resolve("squashed");
+    this.dir = directory(store);
     Files.createDirectories(dir);
-    TempFiles.removeAbandoned(dir);
+  }
+
+  private static Path directory(BlobStore store) {
+    return store.root().resolve("squashed");
+  }
+
+  /**
+   * Removes what squashes of processes that died (killed, crashed) left under {@code store}: run
+   * once when a process starts using a data dir.
+   */
+  public static void removeAbandoned(BlobStore store) {
+    TempFiles.removeAbandoned(directory(store));
   }
 
   /**
@@ -173,11 +186,9 @@ public final class Squasher {
    */
   public ResolvedImage squash(ResolvedImage original, Consumer<Report> done) throws IOException {
     Instant started = Instant.now();
-    byte[] configBytes;
-    try (InputStream in = store.open(original.config().digest())) {
-      configBytes = in.readAllBytes();
-    }
-    ImageConfig.parse(configBytes).checkLayerCount(original.layers());
+    ImageConfig imageConfig = ImageConfig.read(original.config(), store);
+    imageConfig.checkLayerCount(original.layers());
+    byte[] configBytes = imageConfig.bytes();
     List<Descriptor> layers = original.layers();
     long inputBytes = layers.stream().mapToLong(Descriptor::size).sum();
 
@@ -208,6 +219,8 @@ public final class Squasher {
     Path layerFile = TempFiles.create(dir, "layer");
     Map<Long, Path> captured = new HashMap<>();
     Map<Long, TarArchiveEntry> capturedHeaders = new HashMap<>();
+    // Contents that materialised hard links carry, kept aside when pass 2 reads them.
+    Set<Long> captures = new HashSet<>(result.materialized().values());
     try {
       MessageDigest uncompressed = Digest.newSha256();
       MessageDigest compressed = Digest.newSha256();
@@ -224,9 +237,10 @@ public final class Squasher {
           try (TarArchiveInputStream tar = openLayer(layers.get(i))) {
             int ordinal = 0;
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
-              long ref = LayerPlan.ref(i, ordinal++);
-              boolean emit = result.emits(i, ordinal - 1);
-              boolean capture = result.captures().contains(ref);
+              long ref = LayerPlan.ref(i, ordinal);
+              boolean emit = result.emits(i, ordinal);
+              boolean capture = captures.contains(ref);
+              ordinal++;
               if (!emit && !capture) {
                 continue;
               }

@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quayctl.api.ImageReference;
 import io.quayctl.registry.Platform;
 import io.quayctl.registry.ResolvedImage;
+import io.quayctl.runtime.ImageConfig;
 import io.quayctl.store.BlobStore;
 import io.quayctl.store.TempFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,10 +81,7 @@ public final class AciImage {
       throw new IllegalArgumentException(
           "an ACI is made from a squashed image, this one has " + squashed.layers().size());
     }
-    JsonNode config;
-    try (InputStream in = store.open(squashed.config().digest())) {
-      config = JSON.readTree(in);
-    }
+    JsonNode config = JSON.readTree(ImageConfig.read(squashed.config(), store).bytes());
     ObjectNode manifest = manifest(squashed.reference(), squashed.platform(), config);
     byte[] manifestBytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
 
