@@ -376,16 +376,21 @@ class CommandLineTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "notaurl",
-        "ftp://h.example/",
-        "http:/index",
-        "udp://h.example:6969/",
-        "127.0.0.1:6994"
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--index-url|notaurl|must be a URL such as http://HOST:PORT/",
+        "--index-url|ftp://h.example/|must be a URL such as http://HOST:PORT/",
+        "--index-url|http:/index|must be a URL such as http://HOST:PORT/",
+        "--index-url|udp://h.example:6969/|must be a URL such as http://HOST:PORT/",
+        "--index-url|127.0.0.1:6994|must be a URL such as http://HOST:PORT/",
+        "--tracker|127.0.0.1:6969|must be an announce URL such as http://HOST:PORT/announce",
+        "--tracker|ftp://h.example/announce|must be an announce URL such as"
+            + " http://HOST:PORT/announce",
+        "--tracker|http:/announce|must be an announce URL such as http://HOST:PORT/announce",
       })
-  void aBadIndexUrlIsAUsageErrorNamingTheAgentsFlagBeforeTheDataDirIsOpened(
-      String given, @TempDir Path dir) {
+  void aBadAgentUrlIsAUsageErrorNamingTheFlagBeforeTheDataDirIsOpened(
+      String flag, String given, String rule, @TempDir Path dir) {
     Path data = dir.resolve("data");
     Run run =
         quayctl(
@@ -396,39 +401,11 @@ class CommandLineTest {
             "n1",
             "--data-dir",
             data.toString(),
-            "--index-url",
+            flag,
             given);
     assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
     assertThat(run.err().lines())
-        .containsExactly(
-            "quayctl: error: --index-url must be a URL such as http://HOST:PORT/, was \""
-                + given
-                + "\"");
-    assertThat(data).doesNotExist();
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"127.0.0.1:6969", "ftp://h.example/announce", "http:/announce"})
-  void aBadAgentTrackerIsAUsageErrorBeforeTheDataDirIsOpened(String given, @TempDir Path dir) {
-    Path data = dir.resolve("data");
-    Run run =
-        quayctl(
-            "agent",
-            "--role",
-            "worker",
-            "--node-name",
-            "n1",
-            "--data-dir",
-            data.toString(),
-            "--tracker",
-            given);
-    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
-    assertThat(run.err().lines())
-        .containsExactly(
-            "quayctl: error: --tracker must be an announce URL such as"
-                + " http://HOST:PORT/announce, was \""
-                + given
-                + "\"");
+        .containsExactly("quayctl: error: " + flag + " " + rule + ", was \"" + given + "\"");
     assertThat(data).doesNotExist();
   }
 
